@@ -1,0 +1,1 @@
+# ctrl/: see README.md for what lives here

@@ -1,0 +1,1 @@
+# host/: see README.md for what lives here

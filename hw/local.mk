@@ -1,0 +1,1 @@
+# hw/: the VFIO backend (a real controller through /dev/vfio) - see issue "VFIO backend"

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmesim.h - the umbrella header: everything a library user needs.
+ */
+#ifndef NVMESIM_H
+#define NVMESIM_H
+
+#include <nvmesim/export.h>
+#include <nvmesim/version.h>
+#include <nvmesim/spec.h>
+#include <nvmesim/diag.h>
+#include <nvmesim/end.h>
+#include <nvmesim/sim.h>
+#include <nvmesim/host.h>
+
+#endif /* NVMESIM_H */
