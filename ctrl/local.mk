@@ -1,1 +1,14 @@
-# ctrl/: see README.md for what lives here
+# ctrl/: the simulated controller (register semantics, queues, admin and NVM
+# command sets, namespaces and their data store)
+libnvmesim_private_la_SOURCES += \
+	%reldir%/ctrl.h \
+	%reldir%/sim.c \
+	%reldir%/regs.c \
+	%reldir%/doorbell.c \
+	%reldir%/exec.c \
+	%reldir%/aer.c \
+	%reldir%/admin.c \
+	%reldir%/prp.c %reldir%/prp.h \
+	%reldir%/ns.c %reldir%/ns.h \
+	%reldir%/store.c %reldir%/store.h \
+	%reldir%/nvm.c %reldir%/nvm.h

@@ -1,0 +1,2 @@
+#include "tests/check-common.h"
+int main(void){return 0;}
