@@ -38,6 +38,7 @@ struct nvmesim_reg_def {
 	uint64_t rw;              /* bits a write stores */
 	uint64_t rw1c;            /* bits a write of 1 clears */
 	uint64_t rw1s;            /* bits a write of 1 sets */
+	int8_t cap_bit;           /* CAP bit that must be 1 for the register to exist, or -1 */
 	const char *section;      /* spec section, "§3.1.4.1" */
 };
 
@@ -82,10 +83,17 @@ struct nvmesim_bar_wr {
 	uint32_t half;                     /* 0 low dword, 1 high dword of a 64-bit register */
 	uint32_t old;                      /* dword before */
 	uint32_t val;                      /* dword after */
+	uint32_t wrote;                    /* dword the host wrote */
 	uint32_t ignored;                  /* bits the host set that the register does not store */
+	int absent;                        /* register reserved: its CAP bit is 0 */
 };
 
-/* nvmesim_bar_read32 - a 32-bit host read at @off: the stored dword, 0 for undefined offsets */
+/* nvmesim_reg_present - whether @def exists given the CAP value stored in @bar */
+NVMESIM_PRIV int nvmesim_reg_present(const struct nvmesim_bar *bar,
+				     const struct nvmesim_reg_def *def);
+
+/* nvmesim_bar_read32 - a 32-bit host read at @off: the stored dword, 0 for undefined
+ * offsets and for registers reserved by CAP */
 NVMESIM_PRIV uint32_t nvmesim_bar_read32(const struct nvmesim_bar *bar, uint32_t off);
 
 /* nvmesim_bar_write32 - a 32-bit host write at dword-aligned @off applying RW/RW1C/RW1S
