@@ -15,11 +15,21 @@ NVMESIM_CHECK_COMMON = %reldir%/check-common.c %reldir%/check-common.h
 NVMESIM_CHECKS = \
 	%reldir%/check_bar \
 	%reldir%/check_queue \
-	%reldir%/check_engine
+	%reldir%/check_engine \
+	%reldir%/check_headers
 
 %canon_reldir%_check_bar_SOURCES = %reldir%/check_bar.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_queue_SOURCES = %reldir%/check_queue.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_engine_SOURCES = %reldir%/check_engine.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_headers_SOURCES = %reldir%/check_headers.c $(NVMESIM_CHECK_COMMON) \
+	%reldir%/headers/export.c %reldir%/headers/spec.c %reldir%/headers/diag.c \
+	%reldir%/headers/end.c %reldir%/headers/sim.c %reldir%/headers/host.c \
+	%reldir%/headers/nvmesim.c
+# The public API from C++: links the installed library, only exported symbols.
+check_PROGRAMS += %reldir%/check_headers_cxx
+TESTS += %reldir%/check_headers_cxx
+%canon_reldir%_check_headers_cxx_SOURCES = %reldir%/check_headers_cxx.cc
+%canon_reldir%_check_headers_cxx_LDADD = libnvmesim.la
 
 check_PROGRAMS += $(NVMESIM_CHECKS)
 TESTS += $(NVMESIM_CHECKS)

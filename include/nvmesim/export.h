@@ -26,4 +26,11 @@
 #define NVMESIM_END_DECLS
 #endif
 
+/* NVMESIM_STATIC_ASSERT - compile-time layout checks in C11 and C++11 alike */
+#ifdef __cplusplus
+#define NVMESIM_STATIC_ASSERT(e, msg) static_assert(e, msg)
+#else
+#define NVMESIM_STATIC_ASSERT(e, msg) _Static_assert(e, msg)
+#endif
+
 #endif /* NVMESIM_EXPORT_H */

@@ -176,7 +176,7 @@ struct nvmesim_sqe {
 	uint32_t cdw14;
 	uint32_t cdw15;
 };
-_Static_assert(sizeof(struct nvmesim_sqe) == 64, "SQE is 64 bytes (NVMe 2.0 §4.2)");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_sqe) == 64, "SQE is 64 bytes (NVMe 2.0 §4.2)");
 
 /* struct nvmesim_cqe - a 16-byte completion queue entry (§4.6, Figure 89) */
 struct nvmesim_cqe {
@@ -187,7 +187,7 @@ struct nvmesim_cqe {
 	uint16_t cid;        /* DW3 15:0 command identifier */
 	uint16_t status;     /* DW3 31:16: phase tag bit 0, status field 15:1 */
 };
-_Static_assert(sizeof(struct nvmesim_cqe) == 16, "CQE is 16 bytes (NVMe 2.0 §4.6)");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_cqe) == 16, "CQE is 16 bytes (NVMe 2.0 §4.6)");
 
 /* Status field as carried in nvmesim (CQE DW3 31:17 shifted down by 17):
  * SC 7:0, SCT 10:8, CRD 12:11, M 13, DNR 14 (§4.6.1, Figure 93). */
@@ -373,7 +373,7 @@ struct nvmesim_psd {
 	uint8_t apws;
 	uint8_t rsvd23[9];
 };
-_Static_assert(sizeof(struct nvmesim_psd) == 32, "power state descriptor is 32 bytes");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_psd) == 32, "power state descriptor is 32 bytes");
 
 /* struct nvmesim_id_ctrl - Identify Controller data structure, CNS 01h */
 struct nvmesim_id_ctrl {
@@ -462,7 +462,7 @@ struct nvmesim_id_ctrl {
 	struct nvmesim_psd psd[32];
 	uint8_t vs[1024];
 };
-_Static_assert(sizeof(struct nvmesim_id_ctrl) == 4096, "Identify Controller is 4096 bytes");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_id_ctrl) == 4096, "Identify Controller is 4096 bytes");
 
 /* ONCS bits (§5.17.2.1): optional NVM commands supported */
 enum {
@@ -526,7 +526,7 @@ struct nvmesim_id_ns {
 	struct nvmesim_lbaf lbaf[64];
 	uint8_t vs[3712];
 };
-_Static_assert(sizeof(struct nvmesim_id_ns) == 4096, "Identify Namespace is 4096 bytes");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_id_ns) == 4096, "Identify Namespace is 4096 bytes");
 
 /* ------------------------------------------------------------------------ */
 /* Log pages.                                                              */
@@ -547,7 +547,7 @@ struct nvmesim_error_log_entry {
 	uint16_t trtype_spec;
 	uint8_t rsvd42[22];
 };
-_Static_assert(sizeof(struct nvmesim_error_log_entry) == 64, "error log entry is 64 bytes");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_error_log_entry) == 64, "error log entry is 64 bytes");
 
 /* struct nvmesim_smart_log - SMART / Health Information log (§5.16.1.3 Figure 207) */
 struct nvmesim_smart_log {
@@ -577,7 +577,7 @@ struct nvmesim_smart_log {
 	uint32_t thm_temp2_total_time;
 	uint8_t rsvd232[280];
 } __attribute__((packed));
-_Static_assert(sizeof(struct nvmesim_smart_log) == 512, "SMART log is 512 bytes");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_smart_log) == 512, "SMART log is 512 bytes");
 
 /* Dataset Management range (NVM CS §3.2.3.2 Figure 38) */
 struct nvmesim_dsm_range {
@@ -585,7 +585,7 @@ struct nvmesim_dsm_range {
 	uint32_t nlb;            /* length in logical blocks (not 0's based) */
 	uint64_t slba;
 };
-_Static_assert(sizeof(struct nvmesim_dsm_range) == 16, "DSM range is 16 bytes");
+NVMESIM_STATIC_ASSERT(sizeof(struct nvmesim_dsm_range) == 16, "DSM range is 16 bytes");
 
 NVMESIM_END_DECLS
 
