@@ -1,1 +1,505 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * exec.c - command fetch, arbitration, execution and completion posting
+ * (NVMe 2.0 §3.3 queue mechanics, §3.4.2 arbitration, §4.6 completion).
+ *
+ * A valid SQ tail doorbell write schedules one fetch pass at the current
+ * virtual time.  The pass takes commands from the SQs in rounds: the admin SQ
+ * first, then the I/O SQs in ascending order, each up to the Arbitration
+ * Burst (Feature 01h AB); with CC.AMS = weighted round robin the urgent class
+ * goes first and high/medium/low SQs get HPW+1/MPW+1/LPW+1 bursts per round (a
+ * per-round simplification of §3.4.2.2's credit scheme).  Each command
+ * executes when fetched (this is a functional model: data moves at once) and
+ * its completion is posted cmd_delay_ns later.
+ *
+ * Posting never overwrites an entry the host has not consumed (§3.3.1.2):
+ * while a CQ is full its completions wait, in order, and go out when a CQ
+ * head doorbell frees room.  A DMA fault fetching an SQE or writing a CQE
+ * means the controller cannot even report the error in a CQE, so it sets
+ * CSTS.CFS (§3.1.4.6; QEMU nvme_process_sq / nvme_post_cqes do the same).
+ *
+ * MSI-X: after a post to a CQ with interrupts enabled its vector is asserted.
+ * Vectors asserted but not yet delivered by the end's wait are kept once each,
+ * in assertion order, the way an eventfd per vector accumulates them.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctrl/ctrl.h"
+
+static void exec_cmd_unlink(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd)
+{
+	if (cmd->prev)
+		cmd->prev->next = cmd->next;
+	else
+		c->cmds = cmd->next;
+	if (cmd->next)
+		cmd->next->prev = cmd->prev;
+	free(cmd);
+}
+
+static void exec_irq(struct nvmesim_ctrl *c, uint16_t iv)
+{
+	unsigned int nv = c->opts.max_vectors;
+
+	if (iv >= nv || c->irq_pending[iv])
+		return;
+	c->irq_pending[iv] = 1;
+	c->irq_fifo[(c->irq_head + c->irq_nr) % nv] = iv;
+	c->irq_nr++;
+}
+
+/* nvmesim_exec_irq_pop - take the oldest asserted vector; 1 and *@vector, or 0 if none */
+int nvmesim_exec_irq_pop(struct nvmesim_ctrl *c, uint32_t *vector)
+{
+	uint16_t iv;
+
+	if (!c->irq_nr)
+		return 0;
+	iv = c->irq_fifo[c->irq_head];
+	c->irq_head = (c->irq_head + 1) % c->opts.max_vectors;
+	c->irq_nr--;
+	c->irq_pending[iv] = 0;
+	*vector = iv;
+	return 1;
+}
+
+static int exec_cq_post_one(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cq *cq,
+			    const struct nvmesim_cqe *cqe)
+{
+	char why[160];
+	int ret;
+
+	ret = nvmesim_dcq_post(&cq->q, &c->map, cqe);
+	if (ret == -EFAULT) {
+		snprintf(why, sizeof(why), "CQ%u entry %u at IOVA 0x%" PRIx64 " is not in mapped "
+			 "host memory: completion cannot be posted (NVMe 2.0 §3.1.4.6)",
+			 cq->q.qid, cq->q.r.tail, cq->q.iova + (uint64_t)cq->q.r.tail * 16);
+		nvmesim_regs_fatal(c, why);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	if (cq->q.ien)
+		exec_irq(c, cq->q.iv);
+	return 0;
+}
+
+/* Post @cqe to CQ @cqid, or hold it behind earlier ones while the CQ is full. */
+static void exec_post(struct nvmesim_ctrl *c, uint16_t cqid, const struct nvmesim_cqe *cqe)
+{
+	struct nvmesim_ctrl_cq *cq = c->cq[cqid];
+	struct nvmesim_ctrl_pend *p;
+
+	if (!cq || (nvmesim_bar_get32(&c->bar, NVMESIM_REG_CSTS) & 2))
+		return;
+	if (!cq->pend_head && exec_cq_post_one(c, cq, cqe) != -EAGAIN)
+		return;
+	p = malloc(sizeof(*p));
+	if (!p) {
+		nvmesim_regs_fatal(c, "out of memory holding a completion for a full CQ");
+		return;
+	}
+	p->next = NULL;
+	p->cqe = *cqe;
+	if (cq->pend_tail)
+		cq->pend_tail->next = p;
+	else
+		cq->pend_head = p;
+	cq->pend_tail = p;
+	cq->nr_pend++;
+	if (!cq->stalled_logged) {
+		cq->stalled_logged = true;
+		nvmesim_ctrl_diag(c, "CQ%u is full (head %u, tail %u, %u entries): completions "
+				  "held until the host consumes entries and writes the CQ head "
+				  "doorbell (NVMe 2.0 §3.3.1.2)", cq->q.qid, cq->q.r.head,
+				  cq->q.r.tail, cq->q.r.size);
+	}
+}
+
+/* nvmesim_exec_cq_flush - post CQEs held for a full CQ @cq while it has room */
+void nvmesim_exec_cq_flush(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cq *cq)
+{
+	struct nvmesim_ctrl_pend *p;
+
+	while ((p = cq->pend_head)) {
+		if (nvmesim_bar_get32(&c->bar, NVMESIM_REG_CSTS) & 2)
+			return;
+		if (exec_cq_post_one(c, cq, &p->cqe))
+			return;
+		cq->pend_head = p->next;
+		if (!cq->pend_head)
+			cq->pend_tail = NULL;
+		cq->nr_pend--;
+		free(p);
+	}
+}
+
+static void exec_post_cmd(struct nvmesim_ctrl *c, const struct nvmesim_ctrl_cmd *cmd)
+{
+	struct nvmesim_ctrl_sq *sq = cmd->sqid <= c->opts.max_queues ? c->sq[cmd->sqid] : NULL;
+	struct nvmesim_cqe cqe;
+
+	memset(&cqe, 0, sizeof(cqe));
+	cqe.dw0 = cmd->dw0;
+	cqe.dw1 = cmd->dw1;
+	cqe.sqhd = sq ? sq->q.r.head : 0;
+	cqe.sqid = cmd->sqid;
+	cqe.cid = cmd->cid;
+	cqe.status = (uint16_t)(cmd->status << 1);
+	exec_post(c, cmd->cqid, &cqe);
+}
+
+static void exec_complete_ev(void *arg, uint64_t data)
+{
+	struct nvmesim_ctrl *c = arg;
+	struct nvmesim_ctrl_cmd *cmd = (struct nvmesim_ctrl_cmd *)(uintptr_t)data;
+
+	if (cmd->state == NVMESIM_CMD_RUNNING)
+		exec_post_cmd(c, cmd);
+	exec_cmd_unlink(c, cmd);
+}
+
+/* nvmesim_exec_finish - post @cmd's CQE now with @status and @dw0 and retire it */
+void nvmesim_exec_finish(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd, uint16_t status,
+			 uint32_t dw0)
+{
+	enum nvmesim_cmd_state was = cmd->state;
+
+	if (was == NVMESIM_CMD_DEAD)
+		return;
+	if (was == NVMESIM_CMD_AER_WAIT)
+		c->nr_aer--;
+	cmd->status = status;
+	cmd->dw0 = dw0;
+	cmd->dw1 = 0;
+	exec_post_cmd(c, cmd);
+	cmd->state = NVMESIM_CMD_DEAD;
+	/* a running command's completion event frees it; an AER has no event */
+	if (was == NVMESIM_CMD_AER_WAIT)
+		exec_cmd_unlink(c, cmd);
+}
+
+/* nvmesim_exec_find - the live command @cid fetched from SQ @sqid, or NULL */
+struct nvmesim_ctrl_cmd *nvmesim_exec_find(struct nvmesim_ctrl *c, uint16_t sqid, uint16_t cid)
+{
+	struct nvmesim_ctrl_cmd *cmd;
+
+	for (cmd = c->cmds; cmd; cmd = cmd->next)
+		if (cmd->state != NVMESIM_CMD_DEAD && cmd->sqid == sqid && cmd->cid == cid)
+			return cmd;
+	return NULL;
+}
+
+/* nvmesim_exec_count - live commands with opcode @opcode from SQ @sqid; returns the count */
+unsigned int nvmesim_exec_count(struct nvmesim_ctrl *c, uint16_t sqid, uint8_t opcode)
+{
+	struct nvmesim_ctrl_cmd *cmd;
+	unsigned int n = 0;
+
+	for (cmd = c->cmds; cmd; cmd = cmd->next)
+		if (cmd->state != NVMESIM_CMD_DEAD && cmd->sqid == sqid && cmd->opcode == opcode)
+			n++;
+	return n;
+}
+
+/* nvmesim_exec_abort_sq - complete every live command of SQ @sqid with @status */
+void nvmesim_exec_abort_sq(struct nvmesim_ctrl *c, uint16_t sqid, uint16_t status)
+{
+	struct nvmesim_ctrl_cmd *cmd, *next;
+
+	/* oldest first, so the CQEs go out in fetch order */
+	for (cmd = c->cmds; cmd && cmd->next; cmd = cmd->next)
+		;
+	for (; cmd; cmd = next) {
+		next = cmd->prev;
+		if (cmd->state != NVMESIM_CMD_DEAD && cmd->sqid == sqid)
+			nvmesim_exec_finish(c, cmd, status, 0);
+	}
+}
+
+/* Error log entry and diagnostic for a command that failed (§5.16.1.2). */
+static void exec_failed(struct nvmesim_ctrl *c, const struct nvmesim_sqe *sqe, uint16_t sqid,
+			uint16_t status, const struct nvmesim_cmd_res *res)
+{
+	/* aborts are the host's own request, not errors */
+	if (NVMESIM_STATUS_CODE(status) == NVMESIM_SC_ABORT_REQ ||
+	    NVMESIM_STATUS_CODE(status) == NVMESIM_SC_ABORT_SQ_DELETED)
+		return;
+	nvmesim_errlog_add(c, sqid, sqe->cid, status, res->param_loc, res->lba, sqe->nsid);
+	nvmesim_ctrl_diag(c, "SQ%u CID %u opcode 0x%02x: %s -> %s (SCT %u SC 0x%02x%s)", sqid,
+			  sqe->cid, sqe->opcode, res->why[0] ? res->why : "failed",
+			  nvmesim_status_str(status),
+			  (unsigned int)NVMESIM_FIELD_GET(status, STATUS_SCT),
+			  (unsigned int)NVMESIM_FIELD_GET(status, STATUS_SC),
+			  (status & NVMESIM_DNR) ? ", DNR" : "");
+}
+
+/* Checks every command gets before its command set sees it. */
+static uint16_t exec_check_common(const struct nvmesim_sqe *sqe, struct nvmesim_cmd_res *res)
+{
+	if (sqe->flags & 0x03) {
+		snprintf(res->why, sizeof(res->why), "FUSE %u: fused operations are not "
+			 "supported (Identify FUSES=0) (NVMe 2.0 §4.2)", sqe->flags & 3);
+		res->param_loc = 1;
+		return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
+	}
+	if (sqe->flags & 0xc0) {
+		snprintf(res->why, sizeof(res->why), "PSDT %u: only PRPs are supported (Identify "
+			 "SGLS=0; admin commands always use PRPs) (NVMe 2.0 §4.2)",
+			 (sqe->flags >> 6) & 3);
+		res->param_loc = 1 | (6 << 8);
+		return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
+	}
+	return NVMESIM_SC_SUCCESS;
+}
+
+static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim_sqe *sqe)
+{
+	struct nvmesim_ctrl_sq *sq = c->sq[sqid];
+	struct nvmesim_ctrl_cmd *cmd;
+	struct nvmesim_nvm_ctx ctx;
+	struct nvmesim_cmd_res res;
+	uint16_t status;
+
+	cmd = calloc(1, sizeof(*cmd));
+	if (!cmd) {
+		nvmesim_regs_fatal(c, "out of memory tracking a command");
+		return;
+	}
+	cmd->sqid = sqid;
+	cmd->cqid = sq->q.cqid;
+	cmd->cid = sqe->cid;
+	cmd->opcode = sqe->opcode;
+	cmd->state = NVMESIM_CMD_RUNNING;
+	cmd->next = c->cmds;
+	if (c->cmds)
+		c->cmds->prev = cmd;
+	c->cmds = cmd;
+
+	memset(&res, 0, sizeof(res));
+	res.param_loc = 0xffff;
+	status = exec_check_common(sqe, &res);
+	if (status) {
+		/* nothing */
+	} else if (sqid == 0) {
+		status = nvmesim_admin_exec(c, cmd, sqe, &res);
+		if (status == NVMESIM_CMD_DEFERRED)
+			return;
+	} else {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.map = &c->map;
+		ctx.page_size = c->page_size;
+		ctx.mdts_bytes = c->opts.mdts ?
+			(uint64_t)(1u << (12 + c->opts.mpsmin)) << c->opts.mdts : 0;
+		ctx.ns = c->nsp;
+		ctx.nn = c->opts.nr_ns;
+		ctx.vwc = c->opts.vwc;
+		ctx.stats = &c->stats;
+		status = nvmesim_nvm_exec(&ctx, sqe, &res);
+	}
+	if (status)
+		exec_failed(c, sqe, sqid, status, &res);
+	cmd->status = status;
+	cmd->dw0 = res.dw0;
+	cmd->dw1 = res.dw1;
+	if (nvmesim_sched_at(&c->sched, c->sched.now + c->opts.cmd_delay_ns, exec_complete_ev, c,
+			     (uint64_t)(uintptr_t)cmd))
+		exec_complete_ev(c, (uint64_t)(uintptr_t)cmd);
+}
+
+/* Fetch and execute up to @max commands from SQ @qid; returns how many were fetched. */
+static unsigned int exec_fetch(struct nvmesim_ctrl *c, uint16_t qid, unsigned int max)
+{
+	struct nvmesim_sqe sqe;
+	unsigned int n = 0;
+	char why[160];
+	int ret;
+
+	while (n < max && c->sq[qid] && nvmesim_regs_running(c)) {
+		ret = nvmesim_dsq_fetch(&c->sq[qid]->q, &c->map, &sqe);
+		if (ret == 0)
+			break;
+		if (ret < 0) {
+			snprintf(why, sizeof(why), "SQ%u entry %u at IOVA 0x%" PRIx64 " is not in "
+				 "mapped host memory: command cannot be fetched "
+				 "(NVMe 2.0 §3.1.4.6)", qid, c->sq[qid]->q.r.head,
+				 c->sq[qid]->q.iova + (uint64_t)c->sq[qid]->q.r.head * 64);
+			nvmesim_regs_fatal(c, why);
+			break;
+		}
+		n++;
+		exec_one(c, qid, &sqe);
+	}
+	return n;
+}
+
+static unsigned int exec_burst(const struct nvmesim_ctrl *c)
+{
+	unsigned int ab = c->feat.arb & 7;
+
+	/* §5.27.1.1: AB 111b means no limit */
+	return ab == 7 ? 0xffffffffu : 1u << ab;
+}
+
+static void exec_fetch_ev(void *arg, uint64_t data)
+{
+	struct nvmesim_ctrl *c = arg;
+	unsigned int burst = exec_burst(c);
+	unsigned int weight[4], i, n, cls;
+	bool wrr;
+
+	(void)data;
+	c->fetch_scheduled = false;
+	wrr = NVMESIM_FIELD_GET(nvmesim_bar_get32(&c->bar, NVMESIM_REG_CC), CC_AMS) ==
+	      NVMESIM_CC_AMS_WRRU;
+	weight[0] = 1;                                   /* urgent: strict priority */
+	weight[1] = ((c->feat.arb >> 24) & 0xff) + 1;    /* high */
+	weight[2] = ((c->feat.arb >> 16) & 0xff) + 1;    /* medium */
+	weight[3] = ((c->feat.arb >> 8) & 0xff) + 1;     /* low */
+	do {
+		n = exec_fetch(c, 0, burst);
+		for (cls = 0; cls < (wrr ? 4u : 1u); cls++) {
+			for (i = 0; i < c->nr_sq_ids; i++) {
+				uint16_t qid = c->sq_ids[i];
+				unsigned int quota = burst;
+
+				if (wrr) {
+					if (c->sq[qid]->q.prio != cls)
+						continue;
+					quota = burst == 0xffffffffu ? burst : burst * weight[cls];
+				}
+				n += exec_fetch(c, qid, quota);
+			}
+		}
+	} while (n && nvmesim_regs_running(c));
+}
+
+/* nvmesim_exec_kick - schedule a fetch pass at the current time (once) */
+void nvmesim_exec_kick(struct nvmesim_ctrl *c)
+{
+	if (c->fetch_scheduled)
+		return;
+	if (nvmesim_sched_at(&c->sched, c->sched.now, exec_fetch_ev, c, 0)) {
+		exec_fetch_ev(c, 0);
+		return;
+	}
+	c->fetch_scheduled = true;
+}
+
+/* nvmesim_exec_sq_new - allocate SQ @qid; 0 or -ENOMEM */
+int nvmesim_exec_sq_new(struct nvmesim_ctrl *c, uint16_t qid, uint16_t cqid, uint64_t iova,
+			uint16_t size, uint8_t prio)
+{
+	struct nvmesim_ctrl_sq *sq = calloc(1, sizeof(*sq));
+	unsigned int i;
+
+	if (!sq)
+		return -ENOMEM;
+	nvmesim_dsq_init(&sq->q, qid, cqid, iova, size);
+	sq->q.prio = prio;
+	c->sq[qid] = sq;
+	c->cq[cqid]->nr_sq++;
+	if (qid) {
+		for (i = c->nr_sq_ids; i > 0 && c->sq_ids[i - 1] > qid; i--)
+			c->sq_ids[i] = c->sq_ids[i - 1];
+		c->sq_ids[i] = qid;
+		c->nr_sq_ids++;
+		c->io_queues_created = true;
+	}
+	return 0;
+}
+
+/* nvmesim_exec_cq_new - allocate CQ @qid; 0 or -ENOMEM */
+int nvmesim_exec_cq_new(struct nvmesim_ctrl *c, uint16_t qid, uint64_t iova, uint16_t size,
+			bool ien, uint16_t iv)
+{
+	struct nvmesim_ctrl_cq *cq = calloc(1, sizeof(*cq));
+
+	if (!cq)
+		return -ENOMEM;
+	nvmesim_dcq_init(&cq->q, qid, iova, size, ien, iv);
+	c->cq[qid] = cq;
+	if (qid)
+		c->io_queues_created = true;
+	return 0;
+}
+
+/* nvmesim_exec_sq_delete - free SQ @qid (must exist) */
+void nvmesim_exec_sq_delete(struct nvmesim_ctrl *c, uint16_t qid)
+{
+	struct nvmesim_ctrl_sq *sq = c->sq[qid];
+	unsigned int i, j;
+
+	if (c->cq[sq->q.cqid])
+		c->cq[sq->q.cqid]->nr_sq--;
+	for (i = 0, j = 0; i < c->nr_sq_ids; i++)
+		if (c->sq_ids[i] != qid)
+			c->sq_ids[j++] = c->sq_ids[i];
+	c->nr_sq_ids = j;
+	c->sq[qid] = NULL;
+	free(sq);
+}
+
+/* nvmesim_exec_cq_delete - free CQ @qid (must exist) and completions held for it */
+void nvmesim_exec_cq_delete(struct nvmesim_ctrl *c, uint16_t qid)
+{
+	struct nvmesim_ctrl_cq *cq = c->cq[qid];
+	struct nvmesim_ctrl_pend *p, *next;
+
+	for (p = cq->pend_head; p; p = next) {
+		next = p->next;
+		free(p);
+	}
+	c->cq[qid] = NULL;
+	free(cq);
+}
+
+/* nvmesim_exec_reset - drop all queues, commands, held CQEs and pending interrupts */
+void nvmesim_exec_reset(struct nvmesim_ctrl *c)
+{
+	struct nvmesim_ctrl_cmd *cmd, *next;
+	unsigned int q;
+
+	for (cmd = c->cmds; cmd; cmd = next) {
+		next = cmd->next;
+		if (cmd->state == NVMESIM_CMD_AER_WAIT)
+			exec_cmd_unlink(c, cmd);   /* no event refers to it */
+		else
+			cmd->state = NVMESIM_CMD_DEAD;
+	}
+	c->nr_aer = 0;
+	if (c->sq && c->cq) {
+		for (q = 0; q <= c->opts.max_queues; q++) {
+			if (c->sq[q])
+				nvmesim_exec_sq_delete(c, (uint16_t)q);
+		}
+		for (q = 0; q <= c->opts.max_queues; q++) {
+			if (c->cq[q])
+				nvmesim_exec_cq_delete(c, (uint16_t)q);
+		}
+	}
+	c->nr_sq_ids = 0;
+	c->io_queues_created = false;
+	if (c->irq_pending)
+		memset(c->irq_pending, 0, c->opts.max_vectors);
+	c->irq_head = 0;
+	c->irq_nr = 0;
+}
+
+/* nvmesim_exec_fini - free every command (the scheduler must already be finished) */
+void nvmesim_exec_fini(struct nvmesim_ctrl *c)
+{
+	struct nvmesim_ctrl_cmd *cmd, *next;
+
+	for (cmd = c->cmds; cmd; cmd = next) {
+		next = cmd->next;
+		free(cmd);
+	}
+	c->cmds = NULL;
+}

@@ -28,17 +28,26 @@ enum nvmesim_dma_dir {
 
 /* struct nvmesim_prp_seg - one contiguous piece of the transfer */
 struct nvmesim_prp_seg {
-	uint64_t iova;
-	uint32_t len;
+	uint64_t iova;             /* device address of the piece */
+	uint32_t len;              /* bytes */
 };
 
-/* struct nvmesim_prp - the transfer as a list of segments */
+/* Segments held inside struct nvmesim_prp itself, so that typical commands map
+ * without touching the heap (the I/O hot path). */
+#define NVMESIM_PRP_INLINE 16
+
+/*
+ * struct nvmesim_prp - the transfer as a list of segments.  After
+ * nvmesim_prp_init() seg may point into the struct itself (inl): do not copy
+ * an initialised struct nvmesim_prp, pass its address.
+ */
 struct nvmesim_prp {
 	struct nvmesim_prp_seg *seg;
 	unsigned int nr;
 	unsigned int cap;
 	uint64_t len;              /* total bytes */
 	char why[160];             /* the rule broken when mapping failed */
+	struct nvmesim_prp_seg inl[NVMESIM_PRP_INLINE]; /* first segments, no malloc */
 };
 
 /* nvmesim_prp_init - an empty segment list */

@@ -33,3 +33,26 @@ TESTS += %reldir%/check_headers_cxx
 
 check_PROGRAMS += $(NVMESIM_CHECKS)
 TESTS += $(NVMESIM_CHECKS)
+
+# Host driver, end-to-end data test, and the CLI (host helper).
+NVMESIM_CHECKS += %reldir%/check_host %reldir%/check_e2e
+%canon_reldir%_check_host_SOURCES = %reldir%/check_host.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_e2e_SOURCES = %reldir%/check_e2e.c $(NVMESIM_CHECK_COMMON)
+TESTS += %reldir%/run-cli.sh
+EXTRA_DIST += %reldir%/run-cli.sh
+
+# Controller core (ctrl helper): registers, doorbells, events, admin commands and a
+# misbehaving host, all driven through the end by a raw test host.
+NVMESIM_RAWHOST = %reldir%/rawhost.c %reldir%/rawhost.h
+NVMESIM_CHECKS += %reldir%/check_ctrl %reldir%/check_admin %reldir%/check_misbehave
+%canon_reldir%_check_ctrl_SOURCES = %reldir%/check_ctrl.c $(NVMESIM_RAWHOST) $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_admin_SOURCES = %reldir%/check_admin.c $(NVMESIM_RAWHOST) \
+	$(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_misbehave_SOURCES = %reldir%/check_misbehave.c $(NVMESIM_RAWHOST) \
+	$(NVMESIM_CHECK_COMMON)
+
+# Controller data path (data helper): PRP walker, sparse store, NVM command set.
+NVMESIM_CHECKS += %reldir%/check_prp %reldir%/check_store %reldir%/check_nvm
+%canon_reldir%_check_prp_SOURCES = %reldir%/check_prp.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_store_SOURCES = %reldir%/check_store.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_nvm_SOURCES = %reldir%/check_nvm.c $(NVMESIM_CHECK_COMMON)

@@ -1,1 +1,4 @@
-# tools/: see README.md for what lives here
+# tools/: the nvmesim command-line tool (links only the public API)
+bin_PROGRAMS += %reldir%/nvmesim
+%canon_reldir%_nvmesim_SOURCES = %reldir%/nvmesim.c
+%canon_reldir%_nvmesim_LDADD = libnvmesim.la

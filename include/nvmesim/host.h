@@ -196,7 +196,8 @@ NVMESIM_API int nvmesim_host_wait(struct nvmesim_host *host, uint64_t timeout_ns
  * @cqe: receives the completion (may be NULL)
  *
  * Return: the 15-bit status field (0 = success), or -errno (-ETIMEDOUT when
- * no completion arrived within the command timeout, -EIO on CSTS.CFS).
+ * no completion arrived within the command timeout, -EIO on CSTS.CFS,
+ * -EDEADLK when called from a completion callback).
  */
 NVMESIM_API int nvmesim_host_exec(struct nvmesim_host *host, uint16_t qid,
 				  const struct nvmesim_sqe *cmd, void *buf, size_t len,
@@ -216,6 +217,42 @@ NVMESIM_API int nvmesim_host_exec(struct nvmesim_host *host, uint16_t qid,
  */
 NVMESIM_API int nvmesim_host_rw(struct nvmesim_host *host, uint16_t qid, uint8_t opcode,
 				uint32_t nsid, uint64_t slba, uint32_t nlb, void *buf);
+
+/**
+ * nvmesim_host_flush - execute a Flush of namespace @nsid
+ * @host: the host driver instance
+ * @qid: I/O queue
+ * @nsid: namespace (0xffffffff: all namespaces, if the controller allows it)
+ *
+ * Return: as nvmesim_host_exec().
+ */
+NVMESIM_API int nvmesim_host_flush(struct nvmesim_host *host, uint16_t qid, uint32_t nsid);
+
+/**
+ * nvmesim_host_write_zeroes - execute a Write Zeroes of @nlb blocks from @slba
+ * @host: the host driver instance
+ * @qid: I/O queue
+ * @nsid: namespace
+ * @slba: first logical block
+ * @nlb: number of logical blocks (1-based)
+ *
+ * Return: as nvmesim_host_exec().
+ */
+NVMESIM_API int nvmesim_host_write_zeroes(struct nvmesim_host *host, uint16_t qid, uint32_t nsid,
+					  uint64_t slba, uint32_t nlb);
+
+/**
+ * nvmesim_host_trim - deallocate @nlb blocks from @slba (Dataset Management, AD=1)
+ * @host: the host driver instance
+ * @qid: I/O queue
+ * @nsid: namespace
+ * @slba: first logical block
+ * @nlb: number of logical blocks (1-based)
+ *
+ * Return: as nvmesim_host_exec(), or -ENOMEM when no host memory is left for the range.
+ */
+NVMESIM_API int nvmesim_host_trim(struct nvmesim_host *host, uint16_t qid, uint32_t nsid,
+				  uint64_t slba, uint32_t nlb);
 
 /**
  * nvmesim_host_next_event - take the oldest asynchronous event the host received

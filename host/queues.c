@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * queues.c - the host's queue pairs: submit, ring, reap, wait.
+ *
+ * Submission and announcement are separate steps (libvfn nvme_sq_post /
+ * nvme_sq_update_tail, Linux bd->last): nvmesim_host_submit() copies a command
+ * into the SQ and nvmesim_host_ring() writes the tail doorbell once for all
+ * commands posted since.  Completions are taken by phase tag (NVMe 2.0 §4.6:
+ * a CQE is new when its phase tag equals the expected one, which inverts at
+ * each wrap); each CQE's SQ Head Pointer frees SQ slots, and one CQ head
+ * doorbell write per reap returns the consumed entries (Linux nvme_poll_cq).
+ *
+ * Waiting lets the controller end run (virtual time for the simulator).  With
+ * interrupts the vector that fired names the CQ to reap (vector 0 is the
+ * admin CQ, vector q the CQ of I/O queue q); polled queues are reaped after
+ * every wait.  A wait that ends with nothing checks CSTS.CFS so a dead
+ * controller becomes -EIO instead of a hang.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/host-internal.h"
+
+/* nvmesim_host_qp_alloc - rings (zeroed, page aligned) and tags for queue pair @qid */
+int nvmesim_host_qp_alloc(struct nvmesim_host *host, uint16_t qid, uint16_t entries, bool ien,
+			  uint16_t vector)
+{
+	struct nvmesim_host_qp *qp = &host->qps[qid];
+	struct nvmesim_end *end = host->end;
+	unsigned int i;
+
+	memset(qp, 0, sizeof(*qp));
+	qp->sq_mem = nvmesim_hostmem_alloc(host->hm, (size_t)entries * sizeof(struct nvmesim_sqe));
+	qp->cq_mem = nvmesim_hostmem_alloc(host->hm, (size_t)entries * sizeof(struct nvmesim_cqe));
+	qp->nr_tags = (uint16_t)(entries - 1u);
+	qp->reqs = calloc(qp->nr_tags, sizeof(*qp->reqs));
+	if (!qp->sq_mem || !qp->cq_mem || !qp->reqs) {
+		nvmesim_host_qp_free(host, qid);
+		return -ENOMEM;
+	}
+	for (i = 0; i < qp->nr_tags; i++) {
+		qp->reqs[i].prp.lists = qp->reqs[i].prp.inline_lists;
+		qp->reqs[i].prp.cap_lists = NVMESIM_HOST_PRP_INLINE;
+	}
+	qp->entries = entries;
+	qp->ien = ien;
+	qp->vector = vector;
+	nvmesim_hsq_init(&qp->sq, qid, qp->sq_mem, nvmesim_hostmem_iova(host->hm, qp->sq_mem),
+			 entries, nvmesim_end_doorbell(end, qid, 0));
+	nvmesim_hcq_init(&qp->cq, qid, qp->cq_mem, nvmesim_hostmem_iova(host->hm, qp->cq_mem),
+			 entries, nvmesim_end_doorbell(end, qid, 1));
+	return 0;
+}
+
+/* nvmesim_host_qp_free - release rings, PRP lists of commands still in flight, and tags */
+void nvmesim_host_qp_free(struct nvmesim_host *host, uint16_t qid)
+{
+	struct nvmesim_host_qp *qp = &host->qps[qid];
+	unsigned int i;
+
+	if (qp->reqs) {
+		for (i = 0; i < qp->nr_tags; i++)
+			nvmesim_host_prp_release(host->hm, &qp->reqs[i].prp);
+	}
+	free(qp->reqs);
+	nvmesim_hostmem_free(host->hm, qp->sq_mem);
+	nvmesim_hostmem_free(host->hm, qp->cq_mem);
+	memset(qp, 0, sizeof(*qp));
+}
+
+/* host_qp - the queue pair @qid if it exists (admin always, I/O once created), else NULL */
+static struct nvmesim_host_qp *host_qp(struct nvmesim_host *host, uint16_t qid)
+{
+	if (qid > host->nr_io || qid >= host->nr_qps || !host->qps[qid].reqs)
+		return NULL;
+	return &host->qps[qid];
+}
+
+/* host_get_tag - a free CID, searched round robin so CIDs cycle; -1 when all are in use */
+static int host_get_tag(struct nvmesim_host_qp *qp)
+{
+	unsigned int i, t;
+
+	if (qp->inflight >= qp->nr_tags)
+		return -1;
+	for (i = 0; i < qp->nr_tags; i++) {
+		t = (qp->next_tag + i) % qp->nr_tags;
+		if (!qp->reqs[t].busy) {
+			qp->next_tag = (uint16_t)((t + 1) % qp->nr_tags);
+			return (int)t;
+		}
+	}
+	return -1;
+}
+
+/* nvmesim_host_submit_tag - post @cmd on SQ @qid with a fresh CID and data pointer; 0,
+ * -EINVAL, -EBUSY or -ENOMEM; the CID in @cid */
+int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
+			    const struct nvmesim_sqe *cmd, void *buf, size_t len,
+			    nvmesim_io_done_fn done, void *arg, uint16_t *cid)
+{
+	struct nvmesim_host_qp *qp = host_qp(host, qid);
+	struct nvmesim_host_req *req;
+	struct nvmesim_sqe sqe;
+	int tag, err;
+
+	if (!qp || !cmd || (len && !buf))
+		return -EINVAL;
+	tag = host_get_tag(qp);
+	if (tag < 0)
+		return -EBUSY;
+	req = &qp->reqs[tag];
+	sqe = *cmd;
+	sqe.cid = (uint16_t)tag;
+	/* Without data the caller's PRP fields stay: raw commands (Doorbell Buffer
+	 * Config, hand-made queue creation) carry their own pointers. */
+	if (len) {
+		err = nvmesim_host_prp_build(host->hm, host->page_size, buf, len, &req->prp);
+		if (err)
+			return err;
+		sqe.flags &= (uint8_t)~0xc0u; /* PSDT 00b: PRPs (§4.2) */
+		sqe.prp1 = req->prp.prp1;
+		sqe.prp2 = req->prp.prp2;
+	}
+	err = nvmesim_hsq_post(&qp->sq, &sqe);
+	if (err) {
+		nvmesim_host_prp_release(host->hm, &req->prp);
+		return err;
+	}
+	req->busy = true;
+	req->done = done;
+	req->arg = arg;
+	qp->inflight++;
+	if (cid)
+		*cid = (uint16_t)tag;
+	return 0;
+}
+
+/* nvmesim_host_submit - post one command without ringing; 0, -EINVAL, -EBUSY or -ENOMEM */
+int nvmesim_host_submit(struct nvmesim_host *host, uint16_t qid, const struct nvmesim_sqe *cmd,
+			void *buf, size_t len, nvmesim_io_done_fn done, void *arg)
+{
+	if (!host)
+		return -EINVAL;
+	return nvmesim_host_submit_tag(host, qid, cmd, buf, len, done, arg, NULL);
+}
+
+/* nvmesim_host_ring - write SQ @qid's tail doorbell if it moved; 1 if written, else 0 */
+int nvmesim_host_ring(struct nvmesim_host *host, uint16_t qid)
+{
+	struct nvmesim_host_qp *qp = host ? host_qp(host, qid) : NULL;
+
+	if (!qp)
+		return 0;
+	return nvmesim_hsq_ring(&qp->sq, host->end);
+}
+
+/* host_complete - retire the command named by @cqe on queue pair @qp and call its callback */
+static void host_complete(struct nvmesim_host *host, struct nvmesim_host_qp *qp,
+			  const struct nvmesim_cqe *cqe)
+{
+	struct nvmesim_host_qp *sqp;
+	struct nvmesim_host_req *req;
+	nvmesim_io_done_fn done;
+	void *arg;
+
+	/* §4.6: SQHD tells which SQ entries the controller has consumed.  Our
+	 * pairs are 1:1, but trust the SQ Identifier the controller reported. */
+	sqp = cqe->sqid == qp->sq.qid ? qp : host_qp(host, cqe->sqid);
+	if (sqp)
+		nvmesim_hsq_update_head(&sqp->sq, cqe->sqhd);
+	/* A CID we never issued (or one completed twice) is the controller's
+	 * bug; drop the entry rather than corrupt another command's state. */
+	if (!sqp || cqe->cid >= sqp->nr_tags || !sqp->reqs[cqe->cid].busy)
+		return;
+	req = &sqp->reqs[cqe->cid];
+	done = req->done;
+	arg = req->arg;
+	nvmesim_host_prp_release(host->hm, &req->prp);
+	req->busy = false;
+	req->done = NULL;
+	req->arg = NULL;
+	sqp->inflight--;
+	if (done) {
+		host->cb_depth++;
+		done(arg, cqe);
+		host->cb_depth--;
+	}
+}
+
+/* nvmesim_host_reap - consume up to @max new CQEs of CQ @qid, one head doorbell; count */
+int nvmesim_host_reap(struct nvmesim_host *host, uint16_t qid, unsigned int max)
+{
+	struct nvmesim_host_qp *qp = host ? host_qp(host, qid) : NULL;
+	const struct nvmesim_cqe *p;
+	struct nvmesim_cqe cqe;
+	int n = 0;
+
+	if (!qp || qp->reaping)
+		return 0;
+	qp->reaping = true;
+	while (max == 0 || (unsigned int)n < max) {
+		p = nvmesim_hcq_peek(&qp->cq);
+		if (!p)
+			break;
+		/* Copy first: once popped (and the head announced) the slot is the
+		 * controller's again. */
+		cqe = *p;
+		nvmesim_hcq_pop(&qp->cq);
+		n++;
+		host_complete(host, qp, &cqe);
+	}
+	if (n)
+		nvmesim_hcq_ring(&qp->cq, host->end);
+	qp->reaping = false;
+	return n;
+}
+
+/* host_reap_all - reap every CQ; @polled_only limits it to CQs without interrupts */
+static int host_reap_all(struct nvmesim_host *host, bool polled_only)
+{
+	unsigned int q;
+	int n = 0;
+
+	for (q = 0; q <= host->nr_io; q++) {
+		if (polled_only && host->qps[q].ien)
+			continue;
+		n += nvmesim_host_reap(host, (uint16_t)q, 0);
+	}
+	return n;
+}
+
+/* host_reap_vector - reap the CQs that signal on MSI-X vector @vec */
+static int host_reap_vector(struct nvmesim_host *host, uint32_t vec)
+{
+	unsigned int q;
+	int n = 0;
+
+	for (q = 0; q <= host->nr_io; q++) {
+		if (host->qps[q].ien && host->qps[q].vector == vec)
+			n += nvmesim_host_reap(host, (uint16_t)q, 0);
+	}
+	return n;
+}
+
+/* nvmesim_host_check_fatal - -EIO when CSTS.CFS=1, -ENODEV when CSTS reads all ones, else 0 */
+int nvmesim_host_check_fatal(struct nvmesim_host *host)
+{
+	uint32_t csts = nvmesim_end_read32(host->end, NVMESIM_REG_CSTS);
+
+	/* Linux nvme_should_reset(): all ones means the device left the bus. */
+	if (csts == UINT32_MAX)
+		return -ENODEV;
+	if (NVMESIM_FIELD_GET(csts, CSTS_CFS))
+		return -EIO;
+	return 0;
+}
+
+/* host_wait - one wait of up to @timeout_ns then a reap; CQEs consumed, or -errno; CSTS is
+ * read on an empty wait only when @check_cfs */
+static int host_wait(struct nvmesim_host *host, uint64_t timeout_ns, bool check_cfs)
+{
+	struct nvmesim_end *end = host->end;
+	uint64_t now = nvmesim_end_now(end), deadline, left;
+	uint32_t vec = 0;
+	int n, r;
+
+	deadline = now + timeout_ns < now ? UINT64_MAX : now + timeout_ns;
+	n = host_reap_all(host, true);
+	if (n)
+		return n;
+	for (;;) {
+		now = nvmesim_end_now(end);
+		left = deadline > now ? deadline - now : 0;
+		r = nvmesim_end_wait(end, left, &vec);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		n = host_reap_vector(host, vec) + host_reap_all(host, true);
+		if (n)
+			return n;
+		/* A vector whose CQ an earlier reap already emptied: keep waiting. */
+		if (left == 0)
+			break;
+	}
+	/* Timed out: look at every CQ anyway, as Linux's timeout handler does
+	 * (nvme_poll_irqdisable), in case an interrupt was lost. */
+	n = host_reap_all(host, false);
+	if (n || !check_cfs)
+		return n;
+	return nvmesim_host_check_fatal(host);
+}
+
+/* nvmesim_host_wait - let the device run up to @timeout_ns and reap; CQEs, 0 or -errno */
+int nvmesim_host_wait(struct nvmesim_host *host, uint64_t timeout_ns)
+{
+	if (!host)
+		return -EINVAL;
+	return host_wait(host, timeout_ns, true);
+}
+
+/* struct exec_ctx - where a synchronous command's completion lands */
+struct exec_ctx {
+	bool done;               /* completion arrived */
+	struct nvmesim_cqe cqe;  /* its CQE */
+};
+
+/* exec_done - completion callback of nvmesim_host_exec() */
+static void exec_done(void *arg, const struct nvmesim_cqe *cqe)
+{
+	struct exec_ctx *x = arg;
+
+	x->cqe = *cqe;
+	x->done = true;
+}
+
+/* host_abandon - forget the waiter of CID @cid on @qid (its stack frame is going away) */
+static void host_abandon(struct nvmesim_host *host, uint16_t qid, uint16_t cid)
+{
+	struct nvmesim_host_req *req = &host->qps[qid].reqs[cid];
+
+	req->done = NULL;
+	req->arg = NULL;
+}
+
+/* nvmesim_host_exec - submit, ring and wait for one command; 15-bit status or -errno */
+int nvmesim_host_exec(struct nvmesim_host *host, uint16_t qid, const struct nvmesim_sqe *cmd,
+		      void *buf, size_t len, struct nvmesim_cqe *cqe)
+{
+	struct exec_ctx x;
+	uint64_t now, deadline, last_check, slice;
+	uint16_t cid;
+	bool polled;
+	int r;
+
+	if (!host)
+		return -EINVAL;
+	/* Waiting would reap the very CQ whose callback is running. */
+	if (host->cb_depth)
+		return -EDEADLK;
+	memset(&x, 0, sizeof(x));
+	r = nvmesim_host_submit_tag(host, qid, cmd, buf, len, exec_done, &x, &cid);
+	if (r)
+		return r;
+	nvmesim_host_ring(host, qid);
+	polled = !host->qps[qid].ien;
+	now = nvmesim_end_now(host->end);
+	deadline = now + NVMESIM_HOST_CMD_TIMEOUT_NS;
+	last_check = now;
+	while (!x.done) {
+		now = nvmesim_end_now(host->end);
+		if (now >= deadline) {
+			host_abandon(host, qid, cid);
+			r = nvmesim_host_check_fatal(host);
+			return r ? r : -ETIMEDOUT;
+		}
+		slice = deadline - now;
+		/* A polled queue is looked at every microsecond; CSTS only every
+		 * millisecond, so the register log is not flooded. */
+		if (polled && slice > NVMESIM_HOST_IO_POLL_NS)
+			slice = NVMESIM_HOST_IO_POLL_NS;
+		r = host_wait(host, slice, !polled || now - last_check >= 1000000u);
+		if (r < 0) {
+			host_abandon(host, qid, cid);
+			return r;
+		}
+		if (polled && now - last_check >= 1000000u)
+			last_check = now;
+	}
+	if (cqe)
+		*cqe = x.cqe;
+	return NVMESIM_CQE_STATUS(&x.cqe);
+}
