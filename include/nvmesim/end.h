@@ -161,7 +161,8 @@ NVMESIM_API void nvmesim_end_set_ctrl_log(struct nvmesim_end *end,
  * @qid: queue identifier
  * @cq: 0 for the SQ tail doorbell, 1 for the CQ head doorbell
  *
- * Return: 0x1000 + (2 * qid + cq) * (4 << CAP.DSTRD)   (NVMe 2.0 §3.1.4.29).
+ * Return: 0x1000 + (2 * qid + cq) * (4 << CAP.DSTRD) (NVMe over PCIe Transport 1.0,
+ *         SQyTDBL/CQyHDBL).
  */
 NVMESIM_API uint32_t nvmesim_end_doorbell(const struct nvmesim_end *end, uint16_t qid, int cq);
 

@@ -152,7 +152,7 @@ enum {
 	NVMESIM_CRTO_CRIMT_SHIFT = 16, NVMESIM_CRTO_CRIMT_MASK = 0xffff,
 };
 
-/* Doorbell value field: bits 15:0 (SQT / CQH), 31:16 reserved (§3.1.4.23-24) */
+/* Doorbell value field: bits 15:0 (SQT / CQH), 31:16 reserved (NVMe over PCIe Transport 1.0) */
 #define NVMESIM_DB_VALUE_MASK 0xffffu
 
 /* ------------------------------------------------------------------------ */
