@@ -60,6 +60,7 @@ uint32_t nvmesim_end_read32(struct nvmesim_end *end, uint32_t off)
 {
 	uint32_t v = end->ops->read32(end, off);
 
+	end->mmio_reads++;
 	if (end->mmio_log)
 		end_log(end, 'R', 4, off, v);
 	return v;
@@ -70,6 +71,7 @@ uint64_t nvmesim_end_read64(struct nvmesim_end *end, uint32_t off)
 {
 	uint64_t v = end->ops->read64(end, off);
 
+	end->mmio_reads++;
 	if (end->mmio_log)
 		end_log(end, 'R', 8, off, v);
 	return v;
@@ -78,6 +80,7 @@ uint64_t nvmesim_end_read64(struct nvmesim_end *end, uint32_t off)
 /* nvmesim_end_write32 - 32-bit register or doorbell write */
 void nvmesim_end_write32(struct nvmesim_end *end, uint32_t off, uint32_t val)
 {
+	end->mmio_writes++;
 	if (end->mmio_log)
 		end_log(end, 'W', 4, off, val);
 	end->ops->write32(end, off, val);
@@ -86,6 +89,7 @@ void nvmesim_end_write32(struct nvmesim_end *end, uint32_t off, uint32_t val)
 /* nvmesim_end_write64 - 64-bit register write */
 void nvmesim_end_write64(struct nvmesim_end *end, uint32_t off, uint64_t val)
 {
+	end->mmio_writes++;
 	if (end->mmio_log)
 		end_log(end, 'W', 8, off, val);
 	end->ops->write64(end, off, val);
@@ -106,6 +110,20 @@ int nvmesim_end_wait(struct nvmesim_end *end, uint64_t timeout_ns, uint32_t *vec
 uint64_t nvmesim_end_now(struct nvmesim_end *end)
 {
 	return end->ops->now_ns(end);
+}
+
+/* nvmesim_end_set_cpu - later host work is done by @cpu */
+void nvmesim_end_set_cpu(struct nvmesim_end *end, unsigned int cpu)
+{
+	if (end->ops->set_cpu)
+		end->ops->set_cpu(end, cpu);
+}
+
+/* nvmesim_end_host_work - charge @n items of host work @w, where the end models time */
+void nvmesim_end_host_work(struct nvmesim_end *end, enum nvmesim_host_work w, unsigned int n)
+{
+	if (end->ops->host_work)
+		end->ops->host_work(end, w, n);
 }
 
 /* nvmesim_end_close - release @end (its close op frees it) */

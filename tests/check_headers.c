@@ -19,13 +19,18 @@ int header_end_alone(void);
 int header_sim_alone(void);
 int header_host_alone(void);
 int header_nvmesim_alone(void);
+int header_hist_alone(void);
+int header_profile_alone(void);
+int header_trace_alone(void);
+int header_run_alone(void);
 
 START_TEST(test_each_header_alone)
 {
 	ck_assert_int_eq(header_export_alone() + header_spec_alone() + header_diag_alone() +
 				 header_end_alone() + header_sim_alone() + header_host_alone() +
-				 header_nvmesim_alone(),
-			 7);
+				 header_nvmesim_alone() + header_hist_alone() + header_profile_alone() +
+				 header_trace_alone() + header_run_alone(),
+			 11);
 }
 END_TEST
 

@@ -24,7 +24,8 @@ NVMESIM_CHECKS = \
 %canon_reldir%_check_headers_SOURCES = %reldir%/check_headers.c $(NVMESIM_CHECK_COMMON) \
 	%reldir%/headers/export.c %reldir%/headers/spec.c %reldir%/headers/diag.c \
 	%reldir%/headers/end.c %reldir%/headers/sim.c %reldir%/headers/host.c \
-	%reldir%/headers/nvmesim.c
+	%reldir%/headers/nvmesim.c %reldir%/headers/hist.c %reldir%/headers/profile.c \
+	%reldir%/headers/trace.c %reldir%/headers/run.c
 # The public API from C++: links the installed library, only exported symbols.
 check_PROGRAMS += %reldir%/check_headers_cxx
 TESTS += %reldir%/check_headers_cxx

@@ -27,6 +27,18 @@ struct nvmesim_end;
 /* NVMESIM_END_API_VERSION - version of struct nvmesim_end_ops */
 #define NVMESIM_END_API_VERSION 1
 
+/*
+ * enum nvmesim_host_work - host CPU work the host driver reports, so a
+ * simulated end can charge its modeled cost (DESIGN.md contract 2).  A real
+ * device's end ignores these: real time passes by itself.
+ */
+enum nvmesim_host_work {
+	NVMESIM_WORK_SUBMIT, /* build one command and copy it into an SQ */
+	NVMESIM_WORK_REAP,   /* process one CQE */
+	NVMESIM_WORK_IRQ,    /* enter and leave the handler of the interrupt just taken */
+	NVMESIM_WORK_POLL,   /* poll a CQ and find nothing */
+};
+
 /**
  * struct nvmesim_end_ops - what a controller end implements (SQLite-VFS style)
  * @api_version: NVMESIM_END_API_VERSION
@@ -40,8 +52,11 @@ struct nvmesim_end;
  * @wait: let the device make progress for up to @timeout_ns; returns 1 and
  *        stores a vector in *@vector when an MSI-X interrupt arrived, 0 when
  *        the time passed without one, -errno on failure
- * @now_ns: the end's clock (virtual for sim, CLOCK_MONOTONIC for real devices)
+ * @now_ns: the end's clock as seen by the current host CPU (virtual for sim,
+ *          CLOCK_MONOTONIC for real devices)
  * @close: release the end and everything it holds
+ * @set_cpu: optional; later host work and MMIO are done by host CPU @cpu
+ * @host_work: optional; the current CPU did @n items of work @w
  */
 struct nvmesim_end_ops {
 	unsigned int api_version;
@@ -55,6 +70,8 @@ struct nvmesim_end_ops {
 	int (*wait)(struct nvmesim_end *end, uint64_t timeout_ns, uint32_t *vector);
 	uint64_t (*now_ns)(struct nvmesim_end *end);
 	void (*close)(struct nvmesim_end *end);
+	void (*set_cpu)(struct nvmesim_end *end, unsigned int cpu);
+	void (*host_work)(struct nvmesim_end *end, enum nvmesim_host_work w, unsigned int n);
 };
 
 /**
@@ -67,6 +84,8 @@ struct nvmesim_end_ops {
  * @ctrl_log: optional callback receiving the controller's diagnostics (a host
  *            mistake and the rule it broke, with the spec section)
  * @ctrl_log_arg: its argument
+ * @mmio_reads: BAR reads made through the wrappers
+ * @mmio_writes: BAR writes made through the wrappers (doorbells included)
  */
 struct nvmesim_end {
 	const struct nvmesim_end_ops *ops;
@@ -76,6 +95,8 @@ struct nvmesim_end {
 	void *mmio_log_arg;
 	void (*ctrl_log)(void *arg, const char *line);
 	void *ctrl_log_arg;
+	uint64_t mmio_reads;
+	uint64_t mmio_writes;
 };
 
 /**
@@ -129,6 +150,22 @@ NVMESIM_API int nvmesim_end_wait(struct nvmesim_end *end, uint64_t timeout_ns, u
  * Return: virtual time for sim, CLOCK_MONOTONIC for real devices.
  */
 NVMESIM_API uint64_t nvmesim_end_now(struct nvmesim_end *end);
+
+/**
+ * nvmesim_end_set_cpu - the host CPU doing the following work (no-op if unsupported)
+ * @end: the controller end
+ * @cpu: CPU index, 0-based
+ */
+NVMESIM_API void nvmesim_end_set_cpu(struct nvmesim_end *end, unsigned int cpu);
+
+/**
+ * nvmesim_end_host_work - report host CPU work (no-op for real devices)
+ * @end: the controller end
+ * @w: kind of work
+ * @n: how many items
+ */
+NVMESIM_API void nvmesim_end_host_work(struct nvmesim_end *end, enum nvmesim_host_work w,
+				       unsigned int n);
 
 /**
  * nvmesim_end_close - close @end and free it; NULL is allowed

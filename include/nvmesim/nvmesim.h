@@ -12,5 +12,9 @@
 #include <nvmesim/end.h>
 #include <nvmesim/sim.h>
 #include <nvmesim/host.h>
+#include <nvmesim/hist.h>
+#include <nvmesim/profile.h>
+#include <nvmesim/trace.h>
+#include <nvmesim/run.h>
 
 #endif /* NVMESIM_H */

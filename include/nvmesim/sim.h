@@ -15,6 +15,7 @@
 
 #include <nvmesim/end.h>
 #include <nvmesim/export.h>
+#include <nvmesim/profile.h>
 
 NVMESIM_BEGIN_DECLS
 
@@ -52,7 +53,11 @@ struct nvmesim_sim_ns_opts {
  * @vwc: volatile write cache present
  * @ready_delay_ns: CC.EN 0->1 to CSTS.RDY 1 (and 1->0 to RDY 0)
  * @shutdown_delay_ns: time CSTS.SHST stays 01b (occurring) before 10b
- * @cmd_delay_ns: time from a command's fetch to its completion (functional model)
+ * @cmd_delay_ns: time from a command's fetch to its completion when @profile is NULL
+ *                (the functional model)
+ * @profile: the timing model; when set, command service times come from it
+ *           (ctrl/timing.c) and host work is charged to host CPUs; the
+ *           profile must outlive the end
  * @serial: Identify SN
  * @model: Identify MN
  * @nr_ns: number of namespaces in @ns
@@ -76,6 +81,7 @@ struct nvmesim_sim_opts {
 	uint64_t ready_delay_ns;
 	uint64_t shutdown_delay_ns;
 	uint64_t cmd_delay_ns;
+	const struct nvmesim_profile *profile;
 	const char *serial;
 	const char *model;
 	unsigned int nr_ns;
