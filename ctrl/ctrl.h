@@ -25,6 +25,7 @@
 
 #include "ctrl/nvm.h"
 #include "ctrl/ns.h"
+#include "ctrl/timing.h"
 #include "engine/bar.h"
 #include "engine/event.h"
 #include "engine/iova.h"
@@ -45,9 +46,13 @@ enum nvmesim_cmd_state {
 			       * the scheduled completion event only frees it */
 };
 
-/* struct nvmesim_ctrl_cmd - a command between fetch and the posting of its CQE */
+/*
+ * struct nvmesim_ctrl_cmd - a command between fetch and the posting of its CQE.
+ * The t* fields belong to the timing model (timing.c) and are used only when
+ * the controller has a profile.
+ */
 struct nvmesim_ctrl_cmd {
-	struct nvmesim_ctrl_cmd *prev; /* ctrl->cmds list, newer neighbour */
+	struct nvmesim_ctrl_cmd *prev; /* ctrl->cmds list, newer neighbour (free list link) */
 	struct nvmesim_ctrl_cmd *next; /* older neighbour */
 	enum nvmesim_cmd_state state;  /* running, waiting AER or dead */
 	uint16_t sqid;                 /* SQ it was fetched from */
@@ -57,6 +62,16 @@ struct nvmesim_ctrl_cmd {
 	uint16_t status;               /* 15-bit status to post */
 	uint32_t dw0;                  /* CQE dword 0 */
 	uint32_t dw1;                  /* CQE dword 1 */
+	bool timed;                    /* counted in ctrl->inflight, completed by the model */
+	enum nvmesim_tkind tkind;      /* timing class */
+	struct nvmesim_ctrl *ctrl;     /* its controller (for the model's stage events) */
+	struct nvmesim_ctrl_cmd *tnext; /* model queues: writes waiting for cache room, Flushes */
+	uint32_t chunks;               /* flash page reads still to reach their channel */
+	uint32_t bytes;                /* data bytes */
+	uint64_t goff;                 /* flash byte offset of its first LBA */
+	uint64_t t_prp;                /* PRP list in the controller */
+	uint64_t t_ready;              /* end of the latest stage so far */
+	uint64_t t_irq;                /* when the handler of its MSI-X message starts */
 };
 
 /* struct nvmesim_ctrl_pend - a CQE waiting for room in a full CQ (§3.3.1.2) */
@@ -142,9 +157,25 @@ struct nvmesim_ctrl {
 	uint64_t error_count;          /* error_count of the newest entry */
 
 	uint16_t *irq_fifo;            /* asserted, undelivered vectors, in order (a ring) */
+	uint64_t *irq_time;            /* per irq_fifo entry: when the host can take it */
 	unsigned int irq_head;         /* oldest entry of irq_fifo */
 	unsigned int irq_nr;           /* entries in irq_fifo */
 	uint8_t *irq_pending;          /* per vector: already in irq_fifo */
+	uint64_t irq_when;             /* delivery time of the next vector asserted ... */
+	bool irq_when_set;             /* ... when set (else the model's default) */
+	uint64_t irq_taken_at;         /* delivery time of the vector wait() returned last */
+
+	struct nvmesim_timing *tm;     /* the timing model, NULL without a profile */
+	unsigned int inflight;         /* timed commands between fetch and completion */
+	bool fetch_blocked;            /* fetching stopped at ctrl.max_inflight */
+	bool fetching;                 /* inside a fetch pass (profile: passes run at once) */
+	bool fetch_again;              /* a kick arrived during the pass */
+	struct nvmesim_ctrl_cmd *cmd_free; /* recycled command structs (no malloc per command) */
+	unsigned int nr_cmd_free;      /* entries on cmd_free */
+	uint64_t *cpu_free;            /* host CPUs: busy until (profile only) */
+	unsigned int ncpu;             /* entries of cpu_free */
+	unsigned int cpu;              /* the current host CPU */
+	uint64_t mmio_last;            /* arrival time of the newest posted MMIO write */
 
 	struct nvmesim_ctrl_feat feat; /* Set/Get Features values */
 	struct nvmesim_io_stats stats; /* I/O counters for SMART */
@@ -227,6 +258,10 @@ NVMESIM_PRIV int nvmesim_exec_irq_pop(struct nvmesim_ctrl *c, uint32_t *vector);
 
 /* nvmesim_exec_fini - free every command (the scheduler must already be finished) */
 NVMESIM_PRIV void nvmesim_exec_fini(struct nvmesim_ctrl *c);
+
+/* nvmesim_exec_complete_ev - event: post command @data's CQE (if still running) and free
+ * it (@arg is the controller) */
+NVMESIM_PRIV void nvmesim_exec_complete_ev(void *arg, uint64_t data);
 
 /* aer.c */
 

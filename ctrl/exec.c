@@ -20,7 +20,13 @@
  *
  * MSI-X: after a post to a CQ with interrupts enabled its vector is asserted.
  * Vectors asserted but not yet delivered by the end's wait are kept once each,
- * in assertion order, the way an eventfd per vector accumulates them.
+ * in assertion order, the way an eventfd per vector accumulates them (or a
+ * local APIC's one request bit per vector).  Each entry carries the time from
+ * which the host can take it: now for the functional model, the arrival of
+ * the MSI-X message plus host.irq_latency_ns with a profile.
+ *
+ * Command structs are recycled through a free list, so steady I/O does not
+ * call malloc.
  */
 #include "config.h"
 
@@ -32,6 +38,9 @@
 
 #include "ctrl/ctrl.h"
 
+/* Recycled command structs kept at most (beyond that they go back to malloc). */
+#define EXEC_CMD_FREE_MAX 4096u
+
 static void exec_cmd_unlink(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd)
 {
 	if (cmd->prev)
@@ -40,17 +49,39 @@ static void exec_cmd_unlink(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd
 		c->cmds = cmd->next;
 	if (cmd->next)
 		cmd->next->prev = cmd->prev;
-	free(cmd);
+	if (c->nr_cmd_free >= EXEC_CMD_FREE_MAX) {
+		free(cmd);
+		return;
+	}
+	cmd->next = c->cmd_free;
+	c->cmd_free = cmd;
+	c->nr_cmd_free++;
+}
+
+/* A zeroed command struct from the free list or the heap; NULL when out of memory. */
+static struct nvmesim_ctrl_cmd *exec_cmd_alloc(struct nvmesim_ctrl *c)
+{
+	struct nvmesim_ctrl_cmd *cmd = c->cmd_free;
+
+	if (!cmd)
+		return calloc(1, sizeof(*cmd));
+	c->cmd_free = cmd->next;
+	c->nr_cmd_free--;
+	memset(cmd, 0, sizeof(*cmd));
+	return cmd;
 }
 
 static void exec_irq(struct nvmesim_ctrl *c, uint16_t iv)
 {
 	unsigned int nv = c->opts.max_vectors;
+	unsigned int slot;
 
 	if (iv >= nv || c->irq_pending[iv])
 		return;
 	c->irq_pending[iv] = 1;
-	c->irq_fifo[(c->irq_head + c->irq_nr) % nv] = iv;
+	slot = (c->irq_head + c->irq_nr) % nv;
+	c->irq_fifo[slot] = iv;
+	c->irq_time[slot] = c->irq_when_set ? c->irq_when : nvmesim_timing_irq_time(c);
 	c->irq_nr++;
 }
 
@@ -155,14 +186,28 @@ static void exec_post_cmd(struct nvmesim_ctrl *c, const struct nvmesim_ctrl_cmd 
 	exec_post(c, cmd->cqid, &cqe);
 }
 
-static void exec_complete_ev(void *arg, uint64_t data)
+/* nvmesim_exec_complete_ev - post command @data's CQE if it still runs, then free it */
+void nvmesim_exec_complete_ev(void *arg, uint64_t data)
 {
 	struct nvmesim_ctrl *c = arg;
 	struct nvmesim_ctrl_cmd *cmd = (struct nvmesim_ctrl_cmd *)(uintptr_t)data;
 
-	if (cmd->state == NVMESIM_CMD_RUNNING)
+	if (cmd->state == NVMESIM_CMD_RUNNING) {
+		if (cmd->timed) {
+			/* the model computed when the host can take its interrupt */
+			c->irq_when = cmd->t_irq;
+			c->irq_when_set = true;
+		}
 		exec_post_cmd(c, cmd);
+		c->irq_when_set = false;
+	}
+	if (cmd->timed)
+		c->inflight--;
 	exec_cmd_unlink(c, cmd);
+	if (c->fetch_blocked) {
+		c->fetch_blocked = false;
+		nvmesim_exec_kick(c);
+	}
 }
 
 /* nvmesim_exec_finish - post @cmd's CQE now with @status and @dw0 and retire it */
@@ -259,7 +304,8 @@ static uint16_t exec_check_common(const struct nvmesim_sqe *sqe, struct nvmesim_
 	return NVMESIM_SC_SUCCESS;
 }
 
-static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim_sqe *sqe)
+static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim_sqe *sqe,
+		     uint64_t t_arr)
 {
 	struct nvmesim_ctrl_sq *sq = c->sq[sqid];
 	struct nvmesim_ctrl_cmd *cmd;
@@ -267,7 +313,7 @@ static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim
 	struct nvmesim_cmd_res res;
 	uint16_t status;
 
-	cmd = calloc(1, sizeof(*cmd));
+	cmd = exec_cmd_alloc(c);
 	if (!cmd) {
 		nvmesim_regs_fatal(c, "out of memory tracking a command");
 		return;
@@ -308,20 +354,58 @@ static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim
 	cmd->status = status;
 	cmd->dw0 = res.dw0;
 	cmd->dw1 = res.dw1;
-	if (nvmesim_sched_at(&c->sched, c->sched.now + c->opts.cmd_delay_ns, exec_complete_ev, c,
-			     (uint64_t)(uintptr_t)cmd))
-		exec_complete_ev(c, (uint64_t)(uintptr_t)cmd);
+	if (c->tm) {
+		cmd->timed = true;
+		c->inflight++;
+		/* on failure complete now; cmd may be freed either way */
+		if (nvmesim_timing_start(c, cmd, sqe, t_arr))
+			nvmesim_exec_complete_ev(c, (uint64_t)(uintptr_t)cmd);
+		return;
+	}
+	if (nvmesim_sched_at(&c->sched, c->sched.now + c->opts.cmd_delay_ns,
+			     nvmesim_exec_complete_ev, c, (uint64_t)(uintptr_t)cmd))
+		nvmesim_exec_complete_ev(c, (uint64_t)(uintptr_t)cmd);
+}
+
+/*
+ * With a profile: how many SQEs of @qid the next device read fetches (at most
+ * ctrl.fetch_burst, the SQEs there, @left, and the room under
+ * ctrl.max_inflight); 0 when fetching must stop.
+ */
+static unsigned int exec_fetch_group(struct nvmesim_ctrl *c, uint16_t qid, unsigned int left)
+{
+	const struct nvmesim_profile_ctrl *pc = &c->opts.profile->ctrl;
+	unsigned int k = nvmesim_ring_used(&c->sq[qid]->q.r);
+
+	if (c->inflight >= pc->max_inflight) {
+		c->fetch_blocked = true;
+		return 0;
+	}
+	if (k > pc->fetch_burst)
+		k = pc->fetch_burst;
+	if (k > left)
+		k = left;
+	if (k > pc->max_inflight - c->inflight)
+		k = pc->max_inflight - c->inflight;
+	return k;
 }
 
 /* Fetch and execute up to @max commands from SQ @qid; returns how many were fetched. */
 static unsigned int exec_fetch(struct nvmesim_ctrl *c, uint16_t qid, unsigned int max)
 {
+	uint64_t t_arr = c->sched.now;
+	unsigned int n = 0, group = 0;
 	struct nvmesim_sqe sqe;
-	unsigned int n = 0;
 	char why[160];
 	int ret;
 
 	while (n < max && c->sq[qid] && nvmesim_regs_running(c)) {
+		if (c->tm && !group) {
+			group = exec_fetch_group(c, qid, max - n);
+			if (!group)
+				break;
+			t_arr = nvmesim_timing_fetch(c, group);
+		}
 		ret = nvmesim_dsq_fetch(&c->sq[qid]->q, &c->map, &sqe);
 		if (ret == 0)
 			break;
@@ -334,7 +418,9 @@ static unsigned int exec_fetch(struct nvmesim_ctrl *c, uint16_t qid, unsigned in
 			break;
 		}
 		n++;
-		exec_one(c, qid, &sqe);
+		if (group)
+			group--;
+		exec_one(c, qid, &sqe, t_arr);
 	}
 	return n;
 }
@@ -362,7 +448,9 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 	weight[1] = ((c->feat.arb >> 24) & 0xff) + 1;    /* high */
 	weight[2] = ((c->feat.arb >> 16) & 0xff) + 1;    /* medium */
 	weight[3] = ((c->feat.arb >> 8) & 0xff) + 1;     /* low */
+	c->fetching = true;
 	do {
+		c->fetch_again = false;
 		n = exec_fetch(c, 0, burst);
 		for (cls = 0; cls < (wrr ? 4u : 1u); cls++) {
 			for (i = 0; i < c->nr_sq_ids; i++) {
@@ -377,12 +465,26 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 				n += exec_fetch(c, qid, quota);
 			}
 		}
-	} while (n && nvmesim_regs_running(c));
+	} while ((n || c->fetch_again) && nvmesim_regs_running(c));
+	c->fetching = false;
 }
 
-/* nvmesim_exec_kick - schedule a fetch pass at the current time (once) */
+/*
+ * nvmesim_exec_kick - schedule a fetch pass at the current time (once).  With
+ * a profile the pass runs at once: doorbells already arrive as events at
+ * their own times (sim.c), so there is no same-instant batch to wait for, and
+ * the model saves an event per doorbell.
+ */
 void nvmesim_exec_kick(struct nvmesim_ctrl *c)
 {
+	if (c->tm && c->fetching) {
+		c->fetch_again = true;   /* a completion inside the pass: go round again */
+		return;
+	}
+	if (c->tm && !c->fetch_scheduled) {
+		exec_fetch_ev(c, 0);
+		return;
+	}
 	if (c->fetch_scheduled)
 		return;
 	if (nvmesim_sched_at(&c->sched, c->sched.now, exec_fetch_ev, c, 0)) {
@@ -460,12 +562,21 @@ void nvmesim_exec_cq_delete(struct nvmesim_ctrl *c, uint16_t qid)
 	free(cq);
 }
 
+/* Free a command the timing model held in a queue (no event refers to it). */
+static void exec_drop(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd)
+{
+	if (cmd->timed)
+		c->inflight--;
+	exec_cmd_unlink(c, cmd);
+}
+
 /* nvmesim_exec_reset - drop all queues, commands, held CQEs and pending interrupts */
 void nvmesim_exec_reset(struct nvmesim_ctrl *c)
 {
 	struct nvmesim_ctrl_cmd *cmd, *next;
 	unsigned int q;
 
+	nvmesim_timing_reset(c, exec_drop);
 	for (cmd = c->cmds; cmd; cmd = next) {
 		next = cmd->next;
 		if (cmd->state == NVMESIM_CMD_AER_WAIT)
@@ -502,4 +613,10 @@ void nvmesim_exec_fini(struct nvmesim_ctrl *c)
 		free(cmd);
 	}
 	c->cmds = NULL;
+	for (cmd = c->cmd_free; cmd; cmd = next) {
+		next = cmd->next;
+		free(cmd);
+	}
+	c->cmd_free = NULL;
+	c->nr_cmd_free = 0;
 }

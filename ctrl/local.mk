@@ -1,5 +1,5 @@
 # ctrl/: the simulated controller (register semantics, queues, admin and NVM
-# command sets, namespaces and their data store)
+# command sets, namespaces and their data store, the timing model and device profiles)
 libnvmesim_private_la_SOURCES += \
 	%reldir%/ctrl.h \
 	%reldir%/sim.c \
@@ -11,4 +11,6 @@ libnvmesim_private_la_SOURCES += \
 	%reldir%/prp.c %reldir%/prp.h \
 	%reldir%/ns.c %reldir%/ns.h \
 	%reldir%/store.c %reldir%/store.h \
-	%reldir%/nvm.c %reldir%/nvm.h
+	%reldir%/nvm.c %reldir%/nvm.h \
+	%reldir%/timing.c %reldir%/timing.h \
+	%reldir%/profile.c %reldir%/profile.h

@@ -10,6 +10,19 @@
  * register or waits for a completion lets the controller make progress and
  * nothing ever depends on the wall clock (DESIGN.md, contracts 2 and 3).
  *
+ * With a device profile (opts->profile) the end also keeps the host's side
+ * of time (DESIGN.md contract 2): every host CPU has a "busy until" time; the
+ * host driver names the CPU it works on (set_cpu) and reports its work
+ * (host_work), which is charged at the profile's costs, and its clock
+ * (now_ns) is the later of simulated time and its CPU's busy time.  An MMIO
+ * write costs host.mmio_ns of CPU and reaches the controller
+ * host.mmio_latency_ns later, as an event (posted writes keep their order);
+ * a register read first lets earlier posted writes land (PCIe ordering: a
+ * read does not pass a posted write).  An interrupt is delivered when its
+ * MSI-X message has arrived and host.irq_latency_ns passed (timing.c), and
+ * its handler's work starts then or when the CPU is free.  Without a profile
+ * all of this costs nothing and writes take effect at once.
+ *
  * Options are validated here; everything else about the controller lives in
  * the other files of ctrl/ (see ctrl.h).
  */
@@ -50,6 +63,24 @@ const struct nvmesim_sim_opts nvmesim_sim_opts_default = {
 
 static const struct nvmesim_end_ops sim_ops;
 
+/* nvmesim_sim_opts_from_profile - default options adjusted to profile @p; 0 or -EINVAL */
+int nvmesim_sim_opts_from_profile(struct nvmesim_sim_opts *o, const struct nvmesim_profile *p)
+{
+	if (!o || nvmesim_profile_check(p, NULL))
+		return -EINVAL;
+	*o = nvmesim_sim_opts_default;
+	o->mqes = (uint16_t)(p->queue_entries - 1);   /* CAP.MQES is 0's based (§3.1.4.1) */
+	o->max_queues = p->max_queues;
+	o->max_vectors = p->max_queues + 1;           /* vector 0 for the admin CQ */
+	o->mdts = p->mdts;
+	o->vwc = p->cache.bytes > 0;
+	o->nr_ns = 1;
+	o->ns[0].nsze = p->capacity_bytes / p->lba_bytes;
+	o->ns[0].lba_shift = p->lba_bytes == 4096 ? 12 : 9;
+	o->profile = p;
+	return 0;
+}
+
 /* nvmesim_ctrl_diag - emit one diagnostic line through end->ctrl_log and count it */
 void nvmesim_ctrl_diag(struct nvmesim_ctrl *c, const char *fmt, ...)
 {
@@ -73,14 +104,47 @@ unsigned long nvmesim_sim_diag_count(struct nvmesim_end *end)
 	return ((struct nvmesim_ctrl *)end->priv)->ndiag;
 }
 
+/* Most host CPUs a sim end tracks; set_cpu beyond it folds onto this many. */
+#define SIM_MAX_CPUS 4096u
+
 static struct nvmesim_ctrl *sim_ctrl(struct nvmesim_end *end)
 {
 	return end->priv;
 }
 
+/* The host's clock on its current CPU: simulated time, or later while the CPU is busy. */
+static uint64_t sim_host_now(const struct nvmesim_ctrl *c)
+{
+	uint64_t busy = c->cpu_free ? c->cpu_free[c->cpu] : 0;
+
+	return busy > c->sched.now ? busy : c->sched.now;
+}
+
+/* Charge @cost ns to the current CPU starting no earlier than @from; returns the end. */
+static uint64_t sim_charge(struct nvmesim_ctrl *c, uint64_t from, uint64_t cost)
+{
+	uint64_t *busy = &c->cpu_free[c->cpu];
+
+	*busy = (*busy > from ? *busy : from) + cost;
+	return *busy;
+}
+
+/* A register read may not pass earlier posted writes: let them land first. */
+static void sim_flush_writes(struct nvmesim_ctrl *c)
+{
+	if (!c->tm || c->mmio_last <= c->sched.now)
+		return;
+	while (nvmesim_sched_step(&c->sched, c->mmio_last))
+		;
+	nvmesim_sched_advance(&c->sched, c->mmio_last);
+}
+
 static uint32_t sim_read32(struct nvmesim_end *end, uint32_t off)
 {
-	return nvmesim_regs_read32(sim_ctrl(end), off);
+	struct nvmesim_ctrl *c = sim_ctrl(end);
+
+	sim_flush_writes(c);
+	return nvmesim_regs_read32(c, off);
 }
 
 /*
@@ -99,28 +163,63 @@ static uint64_t sim_read64(struct nvmesim_end *end, uint32_t off)
 				  "(NVMe 2.0 §3.1.4)", off);
 		return 0;
 	}
+	sim_flush_writes(c);
 	lo = nvmesim_regs_read32(c, off);
 	hi = nvmesim_regs_read32(c, off + 4);
 	return lo | (hi << 32);
 }
 
+/* A posted MMIO write arrives: apply it (@data is offset << 32 | value). */
+static void sim_mmio_ev(void *arg, uint64_t data)
+{
+	nvmesim_regs_write32(arg, (uint32_t)(data >> 32), (uint32_t)data);
+}
+
+/*
+ * Send the dword writes (@off, @val[i]) for i < @n (consecutive offsets) as
+ * one MMIO write: with a profile it costs host.mmio_ns on the current CPU and
+ * lands host.mmio_latency_ns after the CPU issued it; without one, at once.
+ */
+static void sim_post(struct nvmesim_ctrl *c, uint32_t off, const uint32_t *val, unsigned int n)
+{
+	const struct nvmesim_profile_host *h;
+	unsigned int i;
+	uint64_t t;
+
+	if (!c->tm) {
+		for (i = 0; i < n; i++)
+			nvmesim_regs_write32(c, off + 4 * i, val[i]);
+		return;
+	}
+	h = &c->opts.profile->host;
+	t = sim_charge(c, c->sched.now, h->mmio_ns) + h->mmio_latency_ns;
+	if (t > c->mmio_last)
+		c->mmio_last = t;
+	for (i = 0; i < n; i++)
+		if (nvmesim_sched_at(&c->sched, t, sim_mmio_ev, c,
+				     (uint64_t)(off + 4 * i) << 32 | val[i]))
+			nvmesim_regs_write32(c, off + 4 * i, val[i]);  /* no memory: now */
+}
+
 static void sim_write32(struct nvmesim_end *end, uint32_t off, uint32_t val)
 {
-	nvmesim_regs_write32(sim_ctrl(end), off, val);
+	sim_post(sim_ctrl(end), off, &val, 1);
 }
 
 /* A 64-bit write is split into the low then the high dword (Linux lo_hi_writeq). */
 static void sim_write64(struct nvmesim_end *end, uint32_t off, uint64_t val)
 {
 	struct nvmesim_ctrl *c = sim_ctrl(end);
+	uint32_t v[2];
 
 	if (off & 7) {
 		nvmesim_ctrl_diag(c, "W64 0x%x <- 0x%016llx: 64-bit access not aligned to 8 bytes, "
 				  "ignored (NVMe 2.0 §3.1.4)", off, (unsigned long long)val);
 		return;
 	}
-	nvmesim_regs_write32(c, off, (uint32_t)val);
-	nvmesim_regs_write32(c, off + 4, (uint32_t)(val >> 32));
+	v[0] = (uint32_t)val;
+	v[1] = (uint32_t)(val >> 32);
+	sim_post(c, off, v, 2);
 }
 
 static int sim_dma_map(struct nvmesim_end *end, void *vaddr, size_t len, uint64_t iova)
@@ -136,29 +235,39 @@ static int sim_dma_unmap(struct nvmesim_end *end, uint64_t iova, size_t len)
 }
 
 /*
- * Run the simulation until an interrupt is pending or @timeout_ns of virtual
- * time passed.  Vectors are delivered in the order they were asserted, one
- * per call, so a host sees each MSI-X message separately; a vector asserted
- * again before its delivery is one message, as with an eventfd per vector.
+ * Run the simulation until an interrupt can be taken or @timeout_ns passed
+ * on the host's clock.  Vectors are delivered in the order they were
+ * asserted, one per call, each at the time it can be taken (at once for the
+ * functional model; timing.c for a profile); a vector asserted again before
+ * its delivery is one message, as with an eventfd per vector.
  */
 static int sim_wait(struct nvmesim_end *end, uint64_t timeout_ns, uint32_t *vector)
 {
 	struct nvmesim_ctrl *c = sim_ctrl(end);
-	uint64_t deadline = c->sched.now + timeout_ns;
+	uint64_t start = sim_host_now(c);
+	uint64_t deadline = start + timeout_ns;
+	uint64_t t;
 	uint32_t v;
 
-	if (deadline < c->sched.now)
+	if (deadline < start)
 		deadline = UINT64_MAX;
 	for (;;) {
-		/* finish the current instant first, so that completions posted at
-		 * the same virtual time share one message per vector */
-		if (c->irq_nr)
-			while (nvmesim_sched_step(&c->sched, c->sched.now))
-				;
-		if (nvmesim_exec_irq_pop(c, &v)) {
-			if (vector)
-				*vector = v;
-			return 1;
+		if (c->irq_nr) {
+			t = c->irq_time[c->irq_head];
+			if (t < c->sched.now)
+				t = c->sched.now;
+			if (t <= deadline) {
+				/* finish everything up to that instant first, so completions
+				 * posted by then share one message per vector */
+				while (nvmesim_sched_step(&c->sched, t))
+					;
+				nvmesim_sched_advance(&c->sched, t);
+				nvmesim_exec_irq_pop(c, &v);
+				c->irq_taken_at = t;
+				if (vector)
+					*vector = v;
+				return 1;
+			}
 		}
 		if (!nvmesim_sched_step(&c->sched, deadline)) {
 			nvmesim_sched_advance(&c->sched, deadline);
@@ -169,7 +278,65 @@ static int sim_wait(struct nvmesim_end *end, uint64_t timeout_ns, uint32_t *vect
 
 static uint64_t sim_now(struct nvmesim_end *end)
 {
-	return sim_ctrl(end)->sched.now;
+	return sim_host_now(sim_ctrl(end));
+}
+
+/* Later host work is done by CPU @cpu (the array grows on demand, up to SIM_MAX_CPUS). */
+static void sim_set_cpu(struct nvmesim_end *end, unsigned int cpu)
+{
+	struct nvmesim_ctrl *c = sim_ctrl(end);
+	unsigned int n;
+	uint64_t *a;
+
+	if (!c->cpu_free)
+		return;
+	if (cpu >= SIM_MAX_CPUS)
+		cpu %= SIM_MAX_CPUS;
+	if (cpu >= c->ncpu) {
+		n = c->ncpu;
+		while (n <= cpu)
+			n *= 2;
+		if (n > SIM_MAX_CPUS)
+			n = SIM_MAX_CPUS;
+		a = realloc(c->cpu_free, n * sizeof(*a));
+		if (!a) {
+			cpu %= c->ncpu;  /* no memory: share an existing CPU */
+		} else {
+			memset(a + c->ncpu, 0, (n - c->ncpu) * sizeof(*a));
+			c->cpu_free = a;
+			c->ncpu = n;
+		}
+	}
+	c->cpu = cpu;
+}
+
+/* Charge @n items of host work @w to the current CPU at the profile's costs. */
+static void sim_host_work(struct nvmesim_end *end, enum nvmesim_host_work w, unsigned int n)
+{
+	struct nvmesim_ctrl *c = sim_ctrl(end);
+	const struct nvmesim_profile_host *h;
+
+	if (!c->tm)
+		return;
+	h = &c->opts.profile->host;
+	switch (w) {
+	case NVMESIM_WORK_SUBMIT:
+		sim_charge(c, c->sched.now, (uint64_t)n * h->submit_ns);
+		break;
+	case NVMESIM_WORK_REAP:
+		sim_charge(c, c->sched.now, (uint64_t)n * h->reap_ns);
+		break;
+	case NVMESIM_WORK_IRQ:
+		/* the handler starts when the interrupt was delivered, or when the CPU
+		 * is free if it was busy then */
+		sim_charge(c, c->irq_taken_at, (uint64_t)n * h->irq_ns);
+		break;
+	case NVMESIM_WORK_POLL:
+		sim_charge(c, c->sched.now, (uint64_t)n * h->poll_ns);
+		break;
+	default:
+		break;
+	}
 }
 
 static void sim_free(struct nvmesim_ctrl *c)
@@ -179,6 +346,9 @@ static void sim_free(struct nvmesim_ctrl *c)
 	nvmesim_sched_fini(&c->sched);
 	nvmesim_exec_reset(c);
 	nvmesim_exec_fini(c);
+	nvmesim_timing_free(c);
+	free(c->cpu_free);
+	free(c->irq_time);
 	for (i = 0; i < c->opts.nr_ns; i++)
 		if (c->nsp[i])
 			nvmesim_ns_fini(c->nsp[i]);
@@ -210,6 +380,8 @@ static const struct nvmesim_end_ops sim_ops = {
 	.wait = sim_wait,
 	.now_ns = sim_now,
 	.close = sim_close,
+	.set_cpu = sim_set_cpu,
+	.host_work = sim_host_work,
 };
 
 /* An Identify string must fit its field and be printable ASCII (§1.5 "ASCII string"). */
@@ -259,6 +431,8 @@ static int sim_opts_check(const struct nvmesim_sim_opts *o)
 	for (i = 0; i < o->nr_ns; i++)
 		if (o->ns[i].nsze && o->ns[i].lba_shift != 9 && o->ns[i].lba_shift != 12)
 			return -EINVAL;
+	if (o->profile && nvmesim_profile_check(o->profile, NULL))
+		return -EINVAL;
 	return 0;
 }
 
@@ -272,11 +446,18 @@ static int sim_alloc(struct nvmesim_ctrl *c)
 	c->sq_ids = calloc(nq, sizeof(*c->sq_ids));
 	c->errlog = calloc(c->opts.elpe + 1, sizeof(*c->errlog));
 	c->irq_fifo = calloc(nv, sizeof(*c->irq_fifo));
+	c->irq_time = calloc(nv, sizeof(*c->irq_time));
 	c->irq_pending = calloc(nv, 1);
 	c->feat.iv_cd = calloc(nv, 1);
-	if (!c->sq || !c->cq || !c->sq_ids || !c->errlog || !c->irq_fifo || !c->irq_pending ||
-	    !c->feat.iv_cd)
+	if (!c->sq || !c->cq || !c->sq_ids || !c->errlog || !c->irq_fifo || !c->irq_time ||
+	    !c->irq_pending || !c->feat.iv_cd)
 		return -ENOMEM;
+	if (c->opts.profile) {
+		c->ncpu = c->opts.profile->host.cpus;
+		c->cpu_free = calloc(c->ncpu, sizeof(*c->cpu_free));
+		if (!c->cpu_free)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -322,6 +503,11 @@ int nvmesim_sim_open(struct nvmesim_end **out, const struct nvmesim_sim_opts *op
 		c->nsp[i] = &c->ns[i];
 	}
 	c->opts.nr_ns = opts->nr_ns;
+	if (opts->profile) {
+		ret = nvmesim_timing_new(c);
+		if (ret)
+			goto fail;
+	}
 
 	c->end.ops = &sim_ops;
 	c->end.priv = c;

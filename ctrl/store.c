@@ -697,6 +697,34 @@ int nvmesim_store_write_zeroes(struct nvmesim_store *st, uint64_t lba, uint64_t 
 	return nvmesim_store_deallocate(st, lba, n);
 }
 
+/* nvmesim_store_any_written - whether any of @n blocks from @lba holds written data (the
+ * timing model's test for never-written blocks); blocks beyond the capacity count as
+ * unwritten.  One table lookup per chunk; returns true or false. */
+bool nvmesim_store_any_written(struct nvmesim_store *st, uint64_t lba, uint64_t n)
+{
+	uint64_t bpc_mask = ((uint64_t)1 << st->bpc_shift) - 1;
+	uint64_t last, key, b0, b1, m;
+	struct store_chunk *c;
+
+	if (!n || lba >= st->nblocks)
+		return false;
+	if (n > st->nblocks - lba)
+		n = st->nblocks - lba;
+	last = lba + n - 1;
+	for (key = lba >> st->bpc_shift; key <= last >> st->bpc_shift; key++) {
+		c = store_lookup(st, key);
+		if (!c)
+			continue;
+		b0 = key == lba >> st->bpc_shift ? lba & bpc_mask : 0;
+		b1 = key == last >> st->bpc_shift ? last & bpc_mask : bpc_mask;
+		/* at most 8 blocks per chunk: one word of the bitmap (STORE_MAP_WORDS) */
+		m = (~(uint64_t)0 >> (63 - b1)) & (~(uint64_t)0 << b0);
+		if (c->map[0] & m)
+			return true;
+	}
+	return false;
+}
+
 /* nvmesim_store_flush - fdatasync the backing file (memory needs nothing); 0 or -errno. */
 int nvmesim_store_flush(struct nvmesim_store *st)
 {

@@ -27,6 +27,7 @@
 #ifndef NVMESIM_CTRL_STORE_H
 #define NVMESIM_CTRL_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +73,10 @@ NVMESIM_PRIV int nvmesim_store_pwrite(struct nvmesim_store *st, uint64_t off, co
  * -EINVAL / -errno */
 NVMESIM_PRIV int nvmesim_store_cmp(struct nvmesim_store *st, uint64_t off, const void *buf,
 				   size_t len);
+
+/* nvmesim_store_any_written - whether any of @n blocks from @lba was written and not
+ * deallocated since; true or false (out-of-range blocks count as unwritten) */
+NVMESIM_PRIV bool nvmesim_store_any_written(struct nvmesim_store *st, uint64_t lba, uint64_t n);
 
 /* nvmesim_store_flush - make written data durable (fdatasync for a file); 0 or -errno */
 NVMESIM_PRIV int nvmesim_store_flush(struct nvmesim_store *st);

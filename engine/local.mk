@@ -9,4 +9,12 @@ libnvmesim_private_la_SOURCES += \
 	%reldir%/hostmem.c %reldir%/hostmem.h \
 	%reldir%/event.c %reldir%/event.h \
 	%reldir%/end.c \
-	%reldir%/diag.c
+	%reldir%/diag.c \
+	%reldir%/settings.c %reldir%/settings.h \
+	%reldir%/yaml.c %reldir%/yaml.h \
+	%reldir%/trace.c %reldir%/trace.h
+# the reference of the language trace.c reads
+EXTRA_DIST += docs/trace-format.md
+
+# Latency histograms, report writers and gnuplot driver (issue 3, reports)
+libnvmesim_private_la_SOURCES += %reldir%/hist.c %reldir%/report.c %reldir%/plot.c

@@ -21,13 +21,15 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/host-internal.h"
 
-/* nvmesim_host_opts_default - 1 I/O queue pair of 256 entries, interrupts, 64 MiB, AER */
+/* nvmesim_host_opts_default - 1 I/O queue pair of 256 entries, interrupts, 64 MiB, AER,
+ * one CPU */
 const struct nvmesim_host_opts nvmesim_host_opts_default = {
 	.nr_io_queues = 1,
 	.io_queue_entries = 256,
@@ -36,6 +38,7 @@ const struct nvmesim_host_opts nvmesim_host_opts_default = {
 	.hostmem_bytes = 64u << 20,
 	.iova_base = 0x100000000ull,   /* 4 GiB: clear of the x86 MSI window */
 	.aer = true,
+	.cpus = 1,
 };
 
 /* host_wait_csts - poll CSTS until (CSTS & @mask) == @val or @timeout_ns passes; 0,
@@ -357,6 +360,11 @@ int nvmesim_host_open(struct nvmesim_host **out, struct nvmesim_end *end,
 		return -ENOMEM;
 	host->end = end;
 	host->opts = *opts;
+	host->cpus = opts->cpus ? opts->cpus : 1u;
+	host->opts.cpus = host->cpus;
+	/* Bring-up is admin work: CPU 0 (nvmesim_host_qid_cpu()). */
+	host->cur_cpu = UINT_MAX;
+	nvmesim_host_cpu(host, 0);
 	host->nr_qps = opts->nr_io_queues + 1u;
 	host->qps = calloc(host->nr_qps, sizeof(*host->qps));
 	if (!host->qps) {
@@ -475,6 +483,7 @@ int nvmesim_host_close(struct nvmesim_host *host, struct nvmesim_diag *diag)
 	if (!host)
 		return 0;
 	host->closing = true;
+	nvmesim_host_cpu(host, 0);
 	r = nvmesim_host_check_fatal(host);
 	if (r == 0) {
 		/* §3.6.1: delete I/O SQs first, then their CQs, then shut down. */
@@ -525,6 +534,18 @@ const struct nvmesim_id_ns *nvmesim_host_id_ns(const struct nvmesim_host *host, 
 unsigned int nvmesim_host_nr_io_queues(const struct nvmesim_host *host)
 {
 	return host->nr_io;
+}
+
+/* nvmesim_host_stats - copy the conversation counters of @host into @out */
+void nvmesim_host_stats(const struct nvmesim_host *host, struct nvmesim_host_stats *out)
+{
+	if (!out)
+		return;
+	if (!host) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	*out = host->stats;
 }
 
 /* nvmesim_host_dma_alloc - page-aligned zeroed host memory, or NULL when exhausted */

@@ -72,6 +72,7 @@ struct nvmesim_host_qp {
 	bool ien;                       /* CQ raises interrupts */
 	uint16_t vector;                /* its MSI-X vector when @ien */
 	bool reaping;                   /* inside nvmesim_host_reap() (no recursion) */
+	unsigned int cpu;               /* host CPU that serves it */
 };
 
 /* struct nvmesim_host - the host driver instance */
@@ -100,7 +101,27 @@ struct nvmesim_host {
 	unsigned int ev_head;                /* oldest event */
 	unsigned int ev_nr;                  /* events queued */
 	unsigned int ev_lost;                /* events dropped because the FIFO was full */
+	unsigned int cpus;                   /* host CPUs (opts.cpus, at least 1) */
+	unsigned int cur_cpu;                /* CPU last given to the end, UINT_MAX: none yet */
+	struct nvmesim_host_stats stats;     /* conversation counters */
 };
+
+/* nvmesim_host_cpu - tell the end that host CPU @cpu does the following work (only when it
+ * changes: set_cpu is an indirect call on every hot path) */
+static inline void nvmesim_host_cpu(struct nvmesim_host *host, unsigned int cpu)
+{
+	if (host->cur_cpu != cpu) {
+		host->cur_cpu = cpu;
+		nvmesim_end_set_cpu(host->end, cpu);
+	}
+}
+
+/* nvmesim_host_qid_cpu - the CPU serving queue pair @qid: admin on CPU 0, I/O queue q on
+ * CPU (q - 1) % cpus; returns the CPU index */
+static inline unsigned int nvmesim_host_qid_cpu(const struct nvmesim_host *host, uint32_t qid)
+{
+	return qid == 0 ? 0 : (qid - 1u) % host->cpus;
+}
 
 /* prp.c */
 
@@ -128,6 +149,18 @@ NVMESIM_PRIV void nvmesim_host_qp_free(struct nvmesim_host *host, uint16_t qid);
 NVMESIM_PRIV int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
 					 const struct nvmesim_sqe *cmd, void *buf, size_t len,
 					 nvmesim_io_done_fn done, void *arg, uint16_t *cid);
+
+/* nvmesim_host_irq - take the interrupt of MSI-X vector @vec: on the CPU of its queue, charge
+ * the handler's work and reap the CQs that signal on it; returns the CQEs consumed */
+NVMESIM_PRIV int nvmesim_host_irq(struct nvmesim_host *host, uint32_t vec);
+
+/* nvmesim_host_poll - poll CQ @qid (one created without interrupts): reap it, or charge one
+ * empty poll when it holds nothing; returns the CQEs consumed */
+NVMESIM_PRIV int nvmesim_host_poll(struct nvmesim_host *host, uint16_t qid);
+
+/* nvmesim_host_forget - detach callback @done from every command still in flight (their
+ * completions are then dropped), so a caller can free the arguments; returns how many */
+NVMESIM_PRIV unsigned int nvmesim_host_forget(struct nvmesim_host *host, nvmesim_io_done_fn done);
 
 /* nvmesim_host_check_fatal - read CSTS; -EIO if CFS is set, -ENODEV if the device reads
  * all ones, else 0 */

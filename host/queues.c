@@ -15,6 +15,13 @@
  * admin CQ, vector q the CQ of I/O queue q); polled queues are reaped after
  * every wait.  A wait that ends with nothing checks CSTS.CFS so a dead
  * controller becomes -EIO instead of a hang.
+ *
+ * The host reports its CPU work to the end, so a timing model can charge it
+ * (DESIGN.md contract 2): before working on a queue it names the CPU serving
+ * it (nvmesim_host_qid_cpu()), then one NVMESIM_WORK_SUBMIT per command posted,
+ * one NVMESIM_WORK_REAP per CQE consumed, one NVMESIM_WORK_IRQ per interrupt
+ * taken and one NVMESIM_WORK_POLL per poll that found nothing.  The same
+ * places count the conversation (nvmesim_host_stats()).
  */
 #include "config.h"
 
@@ -48,6 +55,7 @@ int nvmesim_host_qp_alloc(struct nvmesim_host *host, uint16_t qid, uint16_t entr
 	qp->entries = entries;
 	qp->ien = ien;
 	qp->vector = vector;
+	qp->cpu = nvmesim_host_qid_cpu(host, qid);
 	nvmesim_hsq_init(&qp->sq, qid, qp->sq_mem, nvmesim_hostmem_iova(host->hm, qp->sq_mem),
 			 entries, nvmesim_end_doorbell(end, qid, 0));
 	nvmesim_hcq_init(&qp->cq, qid, qp->cq_mem, nvmesim_hostmem_iova(host->hm, qp->cq_mem),
@@ -79,19 +87,23 @@ static struct nvmesim_host_qp *host_qp(struct nvmesim_host *host, uint16_t qid)
 	return &host->qps[qid];
 }
 
-/* host_get_tag - a free CID, searched round robin so CIDs cycle; -1 when all are in use */
+/* host_get_tag - a free CID, searched round robin so CIDs cycle; -1 when all are in use.
+ * With fewer commands in flight than tags the next one is usually free: O(1) per command,
+ * and no division (this runs once per I/O). */
 static int host_get_tag(struct nvmesim_host_qp *qp)
 {
-	unsigned int i, t;
+	unsigned int i, t = qp->next_tag;
 
 	if (qp->inflight >= qp->nr_tags)
 		return -1;
 	for (i = 0; i < qp->nr_tags; i++) {
-		t = (qp->next_tag + i) % qp->nr_tags;
+		if (t >= qp->nr_tags)
+			t = 0;
 		if (!qp->reqs[t].busy) {
-			qp->next_tag = (uint16_t)((t + 1) % qp->nr_tags);
+			qp->next_tag = (uint16_t)(t + 1 < qp->nr_tags ? t + 1 : 0);
 			return (int)t;
 		}
+		t++;
 	}
 	return -1;
 }
@@ -109,6 +121,7 @@ int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
 
 	if (!qp || !cmd || (len && !buf))
 		return -EINVAL;
+	nvmesim_host_cpu(host, qp->cpu);
 	tag = host_get_tag(qp);
 	if (tag < 0)
 		return -EBUSY;
@@ -134,6 +147,8 @@ int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
 	req->done = done;
 	req->arg = arg;
 	qp->inflight++;
+	host->stats.commands++;
+	nvmesim_end_host_work(host->end, NVMESIM_WORK_SUBMIT, 1);
 	if (cid)
 		*cid = (uint16_t)tag;
 	return 0;
@@ -153,9 +168,12 @@ int nvmesim_host_ring(struct nvmesim_host *host, uint16_t qid)
 {
 	struct nvmesim_host_qp *qp = host ? host_qp(host, qid) : NULL;
 
-	if (!qp)
+	if (!qp || qp->sq.r.tail == qp->sq.db_tail)
 		return 0;
-	return nvmesim_hsq_ring(&qp->sq, host->end);
+	nvmesim_host_cpu(host, qp->cpu);
+	nvmesim_hsq_ring(&qp->sq, host->end);
+	host->stats.sq_doorbells++;
+	return 1;
 }
 
 /* host_complete - retire the command named by @cqe on queue pair @qp and call its callback */
@@ -211,15 +229,42 @@ int nvmesim_host_reap(struct nvmesim_host *host, uint16_t qid, unsigned int max)
 		cqe = *p;
 		nvmesim_hcq_pop(&qp->cq);
 		n++;
+		/* A callback may have submitted on another CPU's queue. */
+		nvmesim_host_cpu(host, qp->cpu);
+		nvmesim_end_host_work(host->end, NVMESIM_WORK_REAP, 1);
 		host_complete(host, qp, &cqe);
 	}
-	if (n)
-		nvmesim_hcq_ring(&qp->cq, host->end);
+	if (n) {
+		nvmesim_host_cpu(host, qp->cpu);
+		if (nvmesim_hcq_ring(&qp->cq, host->end))
+			host->stats.cq_doorbells++;
+		host->stats.reaps++;
+		host->stats.cqes += (unsigned int)n;
+	}
 	qp->reaping = false;
 	return n;
 }
 
-/* host_reap_all - reap every CQ; @polled_only limits it to CQs without interrupts */
+/* nvmesim_host_poll - reap polled CQ @qid, charging an empty poll if nothing was there;
+ * returns the CQEs consumed */
+int nvmesim_host_poll(struct nvmesim_host *host, uint16_t qid)
+{
+	struct nvmesim_host_qp *qp = host_qp(host, qid);
+	int n;
+
+	if (!qp)
+		return 0;
+	n = nvmesim_host_reap(host, qid, 0);
+	if (n == 0 && !qp->reaping) {
+		nvmesim_host_cpu(host, qp->cpu);
+		nvmesim_end_host_work(host->end, NVMESIM_WORK_POLL, 1);
+		host->stats.polls++;
+	}
+	return n;
+}
+
+/* host_reap_all - reap every CQ; @polled_only limits it to CQs without interrupts, and
+ * counts (and charges) the polls that find nothing */
 static int host_reap_all(struct nvmesim_host *host, bool polled_only)
 {
 	unsigned int q;
@@ -228,17 +273,27 @@ static int host_reap_all(struct nvmesim_host *host, bool polled_only)
 	for (q = 0; q <= host->nr_io; q++) {
 		if (polled_only && host->qps[q].ien)
 			continue;
-		n += nvmesim_host_reap(host, (uint16_t)q, 0);
+		if (polled_only)
+			n += nvmesim_host_poll(host, (uint16_t)q);
+		else
+			n += nvmesim_host_reap(host, (uint16_t)q, 0);
 	}
 	return n;
 }
 
-/* host_reap_vector - reap the CQs that signal on MSI-X vector @vec */
-static int host_reap_vector(struct nvmesim_host *host, uint32_t vec)
+/* nvmesim_host_irq - take vector @vec's interrupt on its queue's CPU and reap its CQs */
+int nvmesim_host_irq(struct nvmesim_host *host, uint32_t vec)
 {
 	unsigned int q;
 	int n = 0;
 
+	/* Vector v serves I/O queue v (vector 0 the admin queue), so its CPU is
+	 * that queue's. */
+	nvmesim_host_cpu(host, nvmesim_host_qid_cpu(host, vec));
+	nvmesim_end_host_work(host->end, NVMESIM_WORK_IRQ, 1);
+	host->stats.interrupts++;
+	if (vec <= host->nr_io && host->qps[vec].ien && host->qps[vec].vector == vec)
+		return nvmesim_host_reap(host, (uint16_t)vec, 0);
 	for (q = 0; q <= host->nr_io; q++) {
 		if (host->qps[q].ien && host->qps[q].vector == vec)
 			n += nvmesim_host_reap(host, (uint16_t)q, 0);
@@ -280,7 +335,7 @@ static int host_wait(struct nvmesim_host *host, uint64_t timeout_ns, bool check_
 			return r;
 		if (r == 0)
 			break;
-		n = host_reap_vector(host, vec) + host_reap_all(host, true);
+		n = nvmesim_host_irq(host, vec) + host_reap_all(host, true);
 		if (n)
 			return n;
 		/* A vector whose CQ an earlier reap already emptied: keep waiting. */
@@ -325,6 +380,25 @@ static void host_abandon(struct nvmesim_host *host, uint16_t qid, uint16_t cid)
 
 	req->done = NULL;
 	req->arg = NULL;
+}
+
+/* nvmesim_host_forget - clear callback @done from the commands in flight; how many */
+unsigned int nvmesim_host_forget(struct nvmesim_host *host, nvmesim_io_done_fn done)
+{
+	struct nvmesim_host_req *req;
+	unsigned int q, t, n = 0;
+
+	for (q = 0; q < host->nr_qps; q++) {
+		for (t = 0; host->qps[q].reqs && t < host->qps[q].nr_tags; t++) {
+			req = &host->qps[q].reqs[t];
+			if (req->busy && req->done == done) {
+				req->done = NULL;
+				req->arg = NULL;
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 /* nvmesim_host_exec - submit, ring and wait for one command; 15-bit status or -errno */

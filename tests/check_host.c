@@ -493,6 +493,136 @@ START_TEST(test_async_submit)
 }
 END_TEST
 
+/*
+ * A recording end: the sim end with set_cpu/host_work wrapped, so a test sees
+ * which CPU the host names and what work it reports there.
+ */
+#define REC_CPUS 4
+static const struct nvmesim_end_ops *rec_orig;  /* the sim end's own ops */
+static struct nvmesim_end_ops rec_ops;          /* copy with the two hooks */
+static unsigned int rec_cpu;                    /* CPU last named */
+static unsigned int rec_sets;                   /* set_cpu calls */
+static unsigned int rec_work[4][REC_CPUS];      /* items per work kind and CPU */
+
+static void rec_set_cpu(struct nvmesim_end *end, unsigned int cpu)
+{
+	rec_cpu = cpu;
+	rec_sets++;
+	if (rec_orig->set_cpu)
+		rec_orig->set_cpu(end, cpu);
+}
+
+static void rec_host_work(struct nvmesim_end *end, enum nvmesim_host_work w, unsigned int n)
+{
+	ck_assert_uint_lt(rec_cpu, REC_CPUS);
+	rec_work[w][rec_cpu] += n;
+	if (rec_orig->host_work)
+		rec_orig->host_work(end, w, n);
+}
+
+/* rec_wrap - put the recording hooks on @end and zero the records */
+static void rec_wrap(struct nvmesim_end *end)
+{
+	rec_orig = end->ops;
+	rec_ops = *end->ops;
+	rec_ops.set_cpu = rec_set_cpu;
+	rec_ops.host_work = rec_host_work;
+	end->ops = &rec_ops;
+	rec_cpu = 0;
+	rec_sets = 0;
+	memset(rec_work, 0, sizeof(rec_work));
+}
+
+/* The host names the CPU of each queue (I/O queue q on CPU (q - 1) % cpus, admin on 0),
+ * reports its work there, and counts the conversation. */
+START_TEST(test_cpu_work_stats)
+{
+	struct nvmesim_host_opts ho = nvmesim_host_opts_default;
+	struct nvmesim_end *end = sim_end(NULL);
+	struct nvmesim_host_stats st0, st;
+	struct nvmesim_host *host;
+	uint8_t *buf;
+
+	rec_wrap(end);
+	ho.nr_io_queues = 3;
+	ho.cpus = 2;
+	host = bring_up(end, &ho);
+	ck_assert_uint_eq(nvmesim_host_nr_io_queues(host), 3);
+	/* bring-up is admin work, all on CPU 0 */
+	ck_assert_uint_gt(rec_work[NVMESIM_WORK_SUBMIT][0], 0);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_SUBMIT][1], 0);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_IRQ][1], 0);
+	nvmesim_host_stats(host, &st0);
+	ck_assert_uint_eq(st0.commands, rec_work[NVMESIM_WORK_SUBMIT][0]);
+	ck_assert_uint_eq(st0.cqes, rec_work[NVMESIM_WORK_REAP][0]);
+	ck_assert_uint_eq(st0.interrupts, rec_work[NVMESIM_WORK_IRQ][0]);
+	/* the AER is outstanding: one command more than CQEs */
+	ck_assert_uint_eq(st0.commands, st0.cqes + 1);
+	ck_assert_uint_eq(st0.sq_doorbells, st0.commands);
+	ck_assert_uint_eq(st0.cq_doorbells, st0.reaps);
+	ck_assert_uint_eq(st0.polls, 0);
+
+	memset(rec_work, 0, sizeof(rec_work));
+	buf = nvmesim_host_dma_alloc(host, 4096);
+	/* queue 2 is CPU 1's: submit, interrupt and reap there */
+	ck_assert_int_eq(nvmesim_host_rw(host, 2, NVMESIM_NVM_READ, 1, 0, 8, buf), 0);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_SUBMIT][1], 1);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_IRQ][1], 1);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_REAP][1], 1);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_SUBMIT][0], 0);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_IRQ][0], 0);
+	/* queue 3 wraps around to CPU 0 */
+	ck_assert_int_eq(nvmesim_host_rw(host, 3, NVMESIM_NVM_READ, 1, 0, 8, buf), 0);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_SUBMIT][0], 1);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_REAP][0], 1);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_POLL][0] + rec_work[NVMESIM_WORK_POLL][1], 0);
+	nvmesim_host_stats(host, &st);
+	ck_assert_uint_eq(st.commands - st0.commands, 2);
+	ck_assert_uint_eq(st.sq_doorbells - st0.sq_doorbells, 2);
+	ck_assert_uint_eq(st.cq_doorbells - st0.cq_doorbells, 2);
+	ck_assert_uint_eq(st.cqes - st0.cqes, 2);
+	ck_assert_uint_eq(st.reaps - st0.reaps, 2);
+	ck_assert_uint_eq(st.interrupts - st0.interrupts, 2);
+	nvmesim_host_dma_free(host, buf);
+	take_down(host, end);
+}
+END_TEST
+
+/* Polled queues: the empty looks are charged as polls on the queue's CPU. */
+START_TEST(test_poll_work)
+{
+	struct nvmesim_host_opts ho = nvmesim_host_opts_default;
+	struct nvmesim_end *end = sim_end(NULL);
+	struct nvmesim_host_stats st0, st;
+	struct nvmesim_host *host;
+	uint8_t *buf;
+
+	rec_wrap(end);
+	ho.nr_io_queues = 2;
+	ho.cpus = 2;
+	ho.interrupts = false;
+	host = bring_up(end, &ho);
+	nvmesim_host_stats(host, &st0);
+	memset(rec_work, 0, sizeof(rec_work));
+	buf = nvmesim_host_dma_alloc(host, 4096);
+	/* the functional model completes after 10 us; the host looks every 1 us */
+	ck_assert_int_eq(nvmesim_host_rw(host, 2, NVMESIM_NVM_READ, 1, 0, 8, buf), 0);
+	nvmesim_host_stats(host, &st);
+	ck_assert_uint_eq(st.interrupts - st0.interrupts, 0);
+	ck_assert_uint_eq(st.cqes - st0.cqes, 1);
+	ck_assert_uint_ge(st.polls - st0.polls, 5);
+	/* both polled queues are looked at, each on its own CPU */
+	ck_assert_uint_gt(rec_work[NVMESIM_WORK_POLL][1], 0);
+	ck_assert_uint_gt(rec_work[NVMESIM_WORK_POLL][0], 0);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_POLL][0] + rec_work[NVMESIM_WORK_POLL][1],
+			  st.polls - st0.polls);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_REAP][1], 1);
+	ck_assert_uint_eq(rec_work[NVMESIM_WORK_IRQ][0] + rec_work[NVMESIM_WORK_IRQ][1], 0);
+	nvmesim_host_dma_free(host, buf);
+	take_down(host, end);
+}
+END_TEST
+
 START_TEST(test_status_decode)
 {
 	struct nvmesim_end *end = sim_end(NULL);
@@ -784,6 +914,8 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, test_async_submit);
 	tcase_add_test(tc, test_status_decode);
 	tcase_add_test(tc, test_aer);
+	tcase_add_test(tc, test_cpu_work_stats);
+	tcase_add_test(tc, test_poll_work);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

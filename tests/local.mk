@@ -57,3 +57,32 @@ NVMESIM_CHECKS += %reldir%/check_prp %reldir%/check_store %reldir%/check_nvm
 %canon_reldir%_check_prp_SOURCES = %reldir%/check_prp.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_store_SOURCES = %reldir%/check_store.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_nvm_SOURCES = %reldir%/check_nvm.c $(NVMESIM_CHECK_COMMON)
+
+# Latency histograms and the report writers and plots (reports helper).
+NVMESIM_CHECKS += %reldir%/check_hist %reldir%/check_report
+%canon_reldir%_check_hist_SOURCES = %reldir%/check_hist.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_report_SOURCES = %reldir%/check_report.c $(NVMESIM_CHECK_COMMON)
+
+# The workload runner, end to end (runner helper): nvmesim_run() on the test traces.
+NVMESIM_CHECKS += %reldir%/check_run
+%canon_reldir%_check_run_SOURCES = %reldir%/check_run.c $(NVMESIM_CHECK_COMMON)
+EXTRA_DIST += %reldir%/traces/run-counts.yaml %reldir%/traces/run-runtime.yaml \
+	%reldir%/traces/run-ops.yaml %reldir%/traces/run-manual.yaml \
+	%reldir%/traces/run-manual-cmd.yaml %reldir%/traces/run-auto-mmio.yaml
+
+# Settings tables, units and the streaming trace reader (trace helper).
+NVMESIM_CHECKS += %reldir%/check_settings %reldir%/check_trace
+%canon_reldir%_check_settings_SOURCES = %reldir%/check_settings.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_trace_SOURCES = %reldir%/check_trace.c $(NVMESIM_CHECK_COMMON)
+EXTRA_DIST += %reldir%/traces/settings.yaml %reldir%/traces/fio-names.yaml \
+	%reldir%/traces/ops.yaml %reldir%/traces/ops-flow.yaml \
+	%reldir%/traces/bad-unknown-key.yaml %reldir%/traces/bad-unknown-host-key.yaml \
+	%reldir%/traces/bad-unknown-op-key.yaml %reldir%/traces/bad-value.yaml \
+	%reldir%/traces/bad-type.yaml %reldir%/traces/bad-ops-not-last.yaml \
+	%reldir%/traces/bad-at-order.yaml %reldir%/traces/bad-syntax.yaml \
+	%reldir%/traces/bad-syntax-op.yaml %reldir%/traces/bad-no-count.yaml \
+	%reldir%/traces/bad-policy.yaml %reldir%/traces/bad-expect.yaml
+
+# Timing model and device profiles (timing helper): QD1 sums, bottlenecks, Little's law.
+NVMESIM_CHECKS += %reldir%/check_timing
+%canon_reldir%_check_timing_SOURCES = %reldir%/check_timing.c $(NVMESIM_CHECK_COMMON)

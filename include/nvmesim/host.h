@@ -42,6 +42,10 @@ struct nvmesim_host;
  * @hostmem_bytes: size of the DMA-able host memory region
  * @iova_base: IOVA at which host memory is mapped for the device
  * @aer: keep one Asynchronous Event Request outstanding, as Linux does
+ * @cpus: host CPUs the work is spread over: I/O queue pair q is served by CPU
+ *        (q - 1) % cpus, the admin queue by CPU 0 (0 counts as 1); the host
+ *        tells the end which CPU works (nvmesim_end_set_cpu()) so a timing
+ *        model can charge each CPU its own time
  */
 struct nvmesim_host_opts {
 	unsigned int nr_io_queues;
@@ -51,9 +55,30 @@ struct nvmesim_host_opts {
 	size_t hostmem_bytes;
 	uint64_t iova_base;
 	bool aer;
+	unsigned int cpus;
 };
 
-/* nvmesim_host_opts_default - 1 I/O queue pair of 256 entries, interrupts, 64 MiB */
+/**
+ * struct nvmesim_host_stats - what the host said to the device, counted since bring-up
+ * @commands: commands posted to any SQ (admin included)
+ * @sq_doorbells: SQ tail doorbell writes
+ * @cq_doorbells: CQ head doorbell writes
+ * @interrupts: interrupts taken (vectors delivered to the host)
+ * @reaps: reap passes that consumed at least one CQE
+ * @cqes: CQEs consumed
+ * @polls: polls of a CQ without interrupts that found nothing
+ */
+struct nvmesim_host_stats {
+	uint64_t commands;
+	uint64_t sq_doorbells;
+	uint64_t cq_doorbells;
+	uint64_t interrupts;
+	uint64_t reaps;
+	uint64_t cqes;
+	uint64_t polls;
+};
+
+/* nvmesim_host_opts_default - 1 I/O queue pair of 256 entries, interrupts, 64 MiB, 1 CPU */
 NVMESIM_API extern const struct nvmesim_host_opts nvmesim_host_opts_default;
 
 /**
@@ -120,6 +145,14 @@ NVMESIM_API const struct nvmesim_id_ns *nvmesim_host_id_ns(const struct nvmesim_
  * Return: the number of I/O queue pairs.
  */
 NVMESIM_API unsigned int nvmesim_host_nr_io_queues(const struct nvmesim_host *host);
+
+/**
+ * nvmesim_host_stats - the conversation counters of @host
+ * @host: the host driver instance
+ * @out: receives the counters (bring-up and teardown commands included)
+ */
+NVMESIM_API void nvmesim_host_stats(const struct nvmesim_host *host,
+				    struct nvmesim_host_stats *out);
 
 /**
  * nvmesim_host_dma_alloc - allocate DMA-able host memory

@@ -92,6 +92,20 @@ struct nvmesim_sim_opts {
 NVMESIM_API extern const struct nvmesim_sim_opts nvmesim_sim_opts_default;
 
 /**
+ * nvmesim_sim_opts_from_profile - controller options for the drive @p describes
+ * @o: receives nvmesim_sim_opts_default with the profile's queue count (MSI-X
+ *     vectors one more), queue entries (CAP.MQES), MDTS, volatile write cache
+ *     (present when cache.bytes > 0), one namespace of capacity_bytes in
+ *     lba_bytes blocks, and @p as the timing model
+ * @p: the profile; it must outlive the end opened with @o
+ *
+ * Return: 0, or -EINVAL when @p fails nvmesim_profile_check() (@o is then
+ * left unchanged).
+ */
+NVMESIM_API NVMESIM_WUR int nvmesim_sim_opts_from_profile(struct nvmesim_sim_opts *o,
+							  const struct nvmesim_profile *p);
+
+/**
  * nvmesim_sim_open - create a simulated controller end
  * @out: receives the end
  * @opts: capabilities; NULL means nvmesim_sim_opts_default

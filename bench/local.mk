@@ -1,0 +1,10 @@
+# bench/: benchmarks that print their figures (not part of `make check`).
+# Run with `make bench` (BENCH_SCALE=0.1 for a quick look).
+noinst_PROGRAMS = %reldir%/bench_replay
+%canon_reldir%_bench_replay_SOURCES = %reldir%/bench_replay.c
+%canon_reldir%_bench_replay_LDADD = libnvmesim.la
+BENCH_SCALE = 1
+
+bench: %reldir%/bench_replay
+	./%reldir%/bench_replay $(BENCH_SCALE)
+.PHONY: bench

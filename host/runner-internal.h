@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner-internal.h - state shared by the files of the workload runner:
+ * runner.c (the loop, measurement, doorbell and completion policies), gen.c
+ * (generator jobs) and ops.c (explicit operations).
+ *
+ * A source is anything that issues I/O: a generator job or the stream of
+ * explicit operations.  It owns a pool of slots, one per command it may have
+ * in flight, each with a data buffer allocated from host memory once; a free
+ * list links the idle ones, so taking and returning a slot is O(1).  A slot
+ * is the argument of its command's completion callback, which is how a CQE
+ * finds its timestamps without any lookup.
+ */
+#ifndef NVMESIM_HOST_RUNNER_INTERNAL_H
+#define NVMESIM_HOST_RUNNER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/host-internal.h"
+#include "host/rng.h"
+#include "host/runner.h"
+
+/* A raw command (admin or I/O opcode from the trace) is not an I/O of any direction */
+#define NVMESIM_RUN_DIR_NONE 3u
+
+/* End of a slot free list */
+#define NVMESIM_RUN_NO_SLOT UINT32_MAX
+
+/* Largest data buffer one explicit operation may ask for */
+#define NVMESIM_RUN_OPS_MAX_BYTES (32u << 20)
+
+struct nvmesim_runner;
+struct nvmesim_run_src;
+
+/* struct nvmesim_run_slot - one command a source may have in flight */
+struct nvmesim_run_slot {
+	struct nvmesim_run_src *src;  /* owner */
+	void *buf;                    /* data buffer in host memory, NULL: none yet */
+	size_t buf_len;               /* its size */
+	uint64_t issue_ns;            /* issue time: arrival (open loop) or posting (closed) */
+	uint64_t submit_ns;           /* end time after the SQ doorbell write announcing it */
+	uint64_t slba;                /* first LBA, for messages */
+	uint64_t bytes;               /* bytes the I/O moves, counted when it succeeds */
+	uint32_t next_free;           /* free list link, NVMESIM_RUN_NO_SLOT at the end */
+	uint8_t dir;                  /* enum nvmesim_dir, or NVMESIM_RUN_DIR_NONE */
+	uint8_t op;                   /* enum nvmesim_io_op (I/O) or the opcode (raw), messages */
+	bool expect;                  /* check the completion status */
+	uint16_t expect_status;       /* expected (SCT << 8) | SC */
+	uint16_t qid;                 /* queue it went to */
+	unsigned int line;            /* trace line of an explicit operation, 0 for jobs */
+};
+
+/* struct nvmesim_run_queue - one queue pair as the runner uses it */
+struct nvmesim_run_queue {
+	uint16_t qid;                      /* 0 admin, 1..n I/O */
+	unsigned int cpu;                  /* host CPU serving it */
+	struct nvmesim_run_slot **posted;  /* posted since its last SQ doorbell write */
+	unsigned int nr_posted;            /* entries in @posted */
+	unsigned int cap_posted;           /* room in @posted: what can be in flight here */
+	unsigned int inflight;             /* runner commands in flight here */
+};
+
+/* struct nvmesim_run_gen - a generator job's state (gen.c) */
+struct nvmesim_run_gen {
+	const struct nvmesim_job *job;  /* the job as the trace says it */
+	struct nvmesim_rng rng;         /* offsets and read/write mix; stream = job index */
+	uint32_t nsid;                  /* namespace */
+	unsigned int lba_shift;         /* log2 of its LBA size */
+	uint32_t nlb;                   /* LBAs per I/O (bs / LBA size) */
+	uint64_t region_lba;            /* first LBA of the region */
+	uint64_t units;                 /* bs-sized units in the region */
+	uint64_t seq;                   /* next unit of a sequential pattern */
+	uint64_t limit;                 /* I/Os to issue (lowered when the runtime ends) */
+	uint64_t issued;                /* I/Os issued */
+	uint64_t stop_ns;               /* end time from which nothing is issued, or UINT64_MAX */
+	uint64_t rate;                  /* arrivals per second; 0: closed loop */
+	bool mixed;                     /* reads and writes by rwmixread */
+	void *bufs;                     /* the slots' buffers, one allocation */
+	struct nvmesim_host_prp *prps;  /* per slot: the data pointer of its whole buffer */
+};
+
+/* struct nvmesim_run_ops - the explicit operations' state (ops.c) */
+struct nvmesim_run_ops {
+	struct nvmesim_trace_op cur;  /* the operation read ahead */
+	bool have;                    /* @cur is read and not yet played */
+	bool eof;                     /* the stream has ended */
+	bool waiting;                 /* @cur is a wait in progress */
+	uint64_t wait_until;          /* ... until this end time */
+};
+
+/* struct nvmesim_run_src - one source of commands */
+struct nvmesim_run_src {
+	struct nvmesim_runner *r;           /* the runner */
+	int (*issue)(struct nvmesim_run_src *src, uint64_t *next); /* post what is due; 0 or
+					     * -errno; lowers *next to when more is due */
+	void (*fini)(struct nvmesim_run_src *src); /* free what init took */
+	struct nvmesim_job_stats *st;       /* where its I/Os are counted */
+	struct nvmesim_run_queue *q;        /* its queue (jobs); explicit ops pick per op */
+	struct nvmesim_run_slot *slots;     /* the pool */
+	unsigned int depth;                 /* slots in the pool: most in flight */
+	uint32_t free_head;                 /* first idle slot */
+	unsigned int inflight;              /* slots in use */
+	bool done;                          /* nothing more to issue and nothing in flight */
+	bool started;                       /* st->start_ns is set */
+	unsigned int errors_told;           /* failed I/Os reported through on_message */
+	union {
+		struct nvmesim_run_gen gen;
+		struct nvmesim_run_ops ops;
+	} u;                                /* kind-specific state */
+};
+
+/* struct nvmesim_runner - one replay */
+struct nvmesim_runner {
+	const struct nvmesim_runner_cfg *cfg;  /* what to play */
+	struct nvmesim_end *end;               /* cfg->end */
+	struct nvmesim_host *host;             /* cfg->host, NULL in init: manual */
+	struct nvmesim_results *res;           /* where results go */
+	struct nvmesim_diag *diag;             /* the error of the run */
+	const char *path;                      /* trace file, for messages */
+	const struct nvmesim_run_sq_policy *sqp; /* SQ doorbell policy */
+	const struct nvmesim_run_cq_policy *cqp; /* completion policy */
+	struct nvmesim_run_queue *queues;      /* [0] admin, [1..nr_io] I/O */
+	unsigned int nr_queues;                /* entries in @queues */
+	struct nvmesim_run_src *srcs;          /* jobs, then the explicit operations */
+	unsigned int nr_srcs;                  /* entries in @srcs */
+	uint64_t t0;                           /* end time at the start of the workload */
+	bool any_io;                           /* an I/O was issued */
+	uint64_t first_issue;                  /* earliest issue time */
+	uint64_t last_done;                    /* latest completion (or operation) time */
+	uint64_t ios;                          /* I/Os completed */
+	uint64_t completions;                  /* runner commands completed (raw ones too) */
+	uint64_t inflight;                     /* I/Os in flight (issued, not reaped) */
+	uint64_t area;                         /* integral of @inflight over time, ns */
+	uint64_t area_last;                    /* time up to which @area is summed */
+	uint64_t iv_ns;                        /* time-series interval, 0: none */
+	uint64_t iv_end;                       /* end of the current interval */
+	uint64_t iv_ios;                       /* I/Os completed in it */
+	uint64_t iv_bytes;                     /* bytes completed in it */
+	struct nvmesim_hist *iv_hist;          /* total latency of its I/Os */
+};
+
+/* runner.c */
+
+/* nvmesim_run_now - the end's time on the CPU serving @q (CPU 0 when @q is NULL); the time */
+NVMESIM_PRIV uint64_t nvmesim_run_now(struct nvmesim_runner *r, struct nvmesim_run_queue *q);
+
+/* nvmesim_run_slot_get - an idle slot of @src, or NULL when all are in flight */
+static inline struct nvmesim_run_slot *nvmesim_run_slot_get(struct nvmesim_run_src *src)
+{
+	struct nvmesim_run_slot *s;
+
+	if (src->free_head == NVMESIM_RUN_NO_SLOT)
+		return NULL;
+	s = &src->slots[src->free_head];
+	src->free_head = s->next_free;
+	return s;
+}
+
+/* nvmesim_run_slot_put - return @s to its source's idle slots */
+static inline void nvmesim_run_slot_put(struct nvmesim_run_slot *s)
+{
+	struct nvmesim_run_src *src = s->src;
+
+	s->next_free = src->free_head;
+	src->free_head = (uint32_t)(s - src->slots);
+}
+
+/* nvmesim_run_queue_room - whether queue pair @qid has a free command identifier (its SQ
+ * then has room too: a CID is only freed once the controller consumed the entry) */
+static inline bool nvmesim_run_queue_room(const struct nvmesim_runner *r, uint16_t qid)
+{
+	const struct nvmesim_host_qp *qp = &r->host->qps[qid];
+
+	return qp->inflight < qp->nr_tags;
+}
+
+/* nvmesim_run_slots_init - give @src @depth idle slots; 0 or -ENOMEM */
+NVMESIM_PRIV int nvmesim_run_slots_init(struct nvmesim_run_src *src, unsigned int depth);
+
+/* nvmesim_run_submit - post @cmd for slot @s on queue @q with @len bytes of @s->buf, issued
+ * at @issue_ns, and let the SQ doorbell policy know; 0, -EBUSY (queue full) or -errno */
+NVMESIM_PRIV int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
+				    struct nvmesim_run_slot *s, const struct nvmesim_sqe *cmd,
+				    size_t len, uint64_t issue_ns);
+
+/* nvmesim_run_message - format one line and hand it to on_message (if any) */
+NVMESIM_PRIV void nvmesim_run_message(struct nvmesim_runner *r, const char *fmt, ...)
+	NVMESIM_PRINTF(2, 3);
+
+/* nvmesim_run_expect_failed - count a failed expectation and report "FILE:LINE: what" */
+NVMESIM_PRIV void nvmesim_run_expect_failed(struct nvmesim_runner *r, unsigned int line,
+					    const char *what);
+
+/* nvmesim_run_ns_shift - log2 of the LBA size of active namespace @nsid, or 0 if it is not
+ * active */
+NVMESIM_PRIV unsigned int nvmesim_run_ns_shift(struct nvmesim_runner *r, uint32_t nsid,
+					       uint64_t *nsze);
+
+/* nvmesim_run_io_cmd - build the command of I/O @op on @nsid for @nlb blocks from @slba in
+ * @cmd, with the data it needs in @buf (a Dataset Management range for trim, the LBA
+ * stamped in every block of a write); returns the bytes of @buf to transfer */
+NVMESIM_PRIV size_t nvmesim_run_io_cmd(struct nvmesim_sqe *cmd, enum nvmesim_io_op op,
+				       uint32_t nsid, uint64_t slba, uint32_t nlb,
+				       unsigned int lba_shift, void *buf);
+
+/* nvmesim_run_dir - the direction an I/O operation is counted in (flush and write zeroes
+ * as writes, as fio does) */
+static inline uint8_t nvmesim_run_dir(enum nvmesim_io_op op)
+{
+	switch (op) {
+	case NVMESIM_IO_READ:
+		return NVMESIM_DIR_READ;
+	case NVMESIM_IO_TRIM:
+		return NVMESIM_DIR_TRIM;
+	default:
+		return NVMESIM_DIR_WRITE;
+	}
+}
+
+/* nvmesim_run_io_bytes - the bytes an I/O of @op on @nlb blocks of 2^@lba_shift bytes is
+ * counted for: the data of a read or write, the range of a trim (as fio counts trims); a
+ * flush or a write zeroes moves no data */
+static inline uint64_t nvmesim_run_io_bytes(enum nvmesim_io_op op, uint32_t nlb,
+					    unsigned int lba_shift)
+{
+	switch (op) {
+	case NVMESIM_IO_READ:
+	case NVMESIM_IO_WRITE:
+	case NVMESIM_IO_TRIM:
+		return (uint64_t)nlb << lba_shift;
+	default:
+		return 0;
+	}
+}
+
+/* gen.c */
+
+/* nvmesim_gen_init - set up source @src for generator job @index of the trace; 0, -EINVAL
+ * (a job the namespace or the queues cannot take, named in @diag) or -ENOMEM */
+NVMESIM_PRIV int nvmesim_gen_init(struct nvmesim_runner *r, struct nvmesim_run_src *src,
+				  unsigned int index, struct nvmesim_diag *diag);
+
+/* ops.c */
+
+/* nvmesim_ops_init - set up source @src for the trace's explicit operations; 0 or -ENOMEM */
+NVMESIM_PRIV int nvmesim_ops_init(struct nvmesim_runner *r, struct nvmesim_run_src *src,
+				  struct nvmesim_diag *diag);
+
+#endif /* NVMESIM_HOST_RUNNER_INTERNAL_H */
