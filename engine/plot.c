@@ -60,14 +60,20 @@ static bool is_file(const char *path, bool exec)
 	return !exec || access(path, X_OK) == 0;
 }
 
-/* find_gnuplot - the first executable "gnuplot" on $PATH into @out; 0 or -ENOENT */
+/* find_gnuplot - $NVMESIM_GNUPLOT if set, else the first executable "gnuplot" on $PATH,
+ * into @out; 0 or -ENOENT */
 static int find_gnuplot(char *out, size_t len)
 {
-	const char *path = getenv("PATH");
+	const char *path = getenv("PATH"), *chosen = getenv("NVMESIM_GNUPLOT");
 	const char *p, *end;
 	size_t n;
 	int w;
 
+	/* An explicit choice (another gnuplot build, or none to test without one). */
+	if (chosen && *chosen) {
+		w = snprintf(out, len, "%s", chosen);
+		return w > 0 && (size_t)w < len && is_file(out, true) ? 0 : -ENOENT;
+	}
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path;; p = end + 1) {

@@ -39,8 +39,8 @@ TESTS += $(NVMESIM_CHECKS)
 NVMESIM_CHECKS += %reldir%/check_host %reldir%/check_e2e
 %canon_reldir%_check_host_SOURCES = %reldir%/check_host.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_e2e_SOURCES = %reldir%/check_e2e.c $(NVMESIM_CHECK_COMMON)
-TESTS += %reldir%/run-cli.sh
-EXTRA_DIST += %reldir%/run-cli.sh
+TESTS += %reldir%/run-cli.sh %reldir%/run-trace.sh
+EXTRA_DIST += %reldir%/run-cli.sh %reldir%/run-trace.sh %reldir%/cli-lib.sh
 
 # Controller core (ctrl helper): registers, doorbells, events, admin commands and a
 # misbehaving host, all driven through the end by a raw test host.
