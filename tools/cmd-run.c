@@ -189,15 +189,15 @@ static void progress_clear(struct run_ctx *ctx)
 	}
 }
 
-/* on_progress - "[run] 12.345 ms simulated, 1234567 I/Os" on a terminal */
+/* on_progress - "[run] 12.345 ms simulated, 1234567 I/Os, 480.1k IOPS" on a terminal */
 static void on_progress(void *arg, uint64_t now_ns, uint64_t ios)
 {
 	struct run_ctx *ctx = arg;
 
 	if (!ctx->show_progress)
 		return;
-	fprintf(stderr, "\r\033[K[run] %.3f ms simulated, %" PRIu64 " I/Os done", now_ns / 1e6,
-		ios);
+	fprintf(stderr, "\r\033[K[run] %.3f ms simulated, %" PRIu64 " I/Os, %.1fk IOPS",
+		now_ns / 1e6, ios, now_ns ? ios * 1e6 / (double)now_ns : 0.0);
 	ctx->progress = true;
 }
 
