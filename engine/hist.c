@@ -25,6 +25,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "engine/c-numeric.h"
 #include "engine/nvmesim-internal.h"
 
 #define HIST_LAST (NVMESIM_HIST_BUCKETS - 1u)
@@ -198,33 +199,13 @@ double nvmesim_hist_stddev(const struct nvmesim_hist *h)
 }
 
 /*
- * c_numeric_begin - print numbers the "C" way in this thread whatever
- * setlocale() the application called (a "," decimal point would break JSON
- * and CSV); returns the locale to give back to c_numeric_end()
- */
-static locale_t c_numeric_begin(locale_t *c)
-{
-	*c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	return *c ? uselocale(*c) : (locale_t)0;
-}
-
-/* c_numeric_end - restore the thread's locale after c_numeric_begin() */
-static void c_numeric_end(locale_t c, locale_t old)
-{
-	if (!c)
-		return;
-	uselocale(old);
-	freelocale(c);
-}
-
-/*
  * nvmesim_hist_write_csv - the layout and the exact statistics as '#'
  * comments, the column header, then one "lower_ns,upper_ns,count" row per
  * non-empty bucket in increasing order; returns 0 or -EIO.
  */
 int nvmesim_hist_write_csv(const struct nvmesim_hist *h, FILE *f)
 {
-	locale_t c, old = c_numeric_begin(&c);
+	locale_t c, old = nvmesim_c_numeric_begin(&c);
 	uint64_t lo, hi;
 	unsigned int i;
 
@@ -241,7 +222,7 @@ int nvmesim_hist_write_csv(const struct nvmesim_hist *h, FILE *f)
 		fprintf(f, "%llu,%llu,%llu\n", (unsigned long long)lo, (unsigned long long)hi,
 			(unsigned long long)h->buckets[i]);
 	}
-	c_numeric_end(c, old);
+	nvmesim_c_numeric_end(c, old);
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;

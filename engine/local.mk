@@ -17,4 +17,5 @@ libnvmesim_private_la_SOURCES += \
 EXTRA_DIST += docs/trace-format.md
 
 # Latency histograms, report writers and gnuplot driver (issue 3, reports)
-libnvmesim_private_la_SOURCES += %reldir%/hist.c %reldir%/report.c %reldir%/plot.c
+libnvmesim_private_la_SOURCES += %reldir%/hist.c %reldir%/report.c %reldir%/plot.c \
+	%reldir%/c-numeric.c %reldir%/c-numeric.h

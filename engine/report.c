@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/c-numeric.h"
 #include "engine/nvmesim-internal.h"
 
 /* fio's direction names: the text labels and the JSON object keys */
@@ -88,26 +89,6 @@ static size_t bounded_len(const char *s, size_t size)
 	const char *nul = memchr(s, '\0', size);
 
 	return nul ? (size_t)(nul - s) : size;
-}
-
-/*
- * c_numeric_begin - print numbers the "C" way in this thread whatever
- * setlocale() the application called (a "," decimal point would break JSON
- * and CSV); returns the locale to give back to c_numeric_end()
- */
-static locale_t c_numeric_begin(locale_t *c)
-{
-	*c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	return *c ? uselocale(*c) : (locale_t)0;
-}
-
-/* c_numeric_end - restore the thread's locale after c_numeric_begin() */
-static void c_numeric_end(locale_t c, locale_t old)
-{
-	if (!c)
-		return;
-	uselocale(old);
-	freelocale(c);
 }
 
 /*
@@ -338,7 +319,7 @@ static void text_nvmesim(FILE *f, const struct nvmesim_results *r)
  */
 int nvmesim_report_text(const struct nvmesim_results *r, FILE *f)
 {
-	locale_t c, old = c_numeric_begin(&c);
+	locale_t c, old = nvmesim_c_numeric_begin(&c);
 	unsigned int j, d;
 
 	for (j = 0; j < r->nr_jobs; j++) {
@@ -352,7 +333,7 @@ int nvmesim_report_text(const struct nvmesim_results *r, FILE *f)
 	}
 	text_group(f, r);
 	text_nvmesim(f, r);
-	c_numeric_end(c, old);
+	nvmesim_c_numeric_end(c, old);
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;
@@ -603,7 +584,7 @@ static void json_nvmesim(struct json *j, const struct nvmesim_results *r)
 int nvmesim_report_json(const struct nvmesim_results *r, FILE *f)
 {
 	struct json j = { .f = f, .depth = 0, .first = { true } };
-	locale_t c, old = c_numeric_begin(&c);
+	locale_t c, old = nvmesim_c_numeric_begin(&c);
 	unsigned int i, d;
 
 	json_open(&j, NULL, '{');
@@ -630,7 +611,7 @@ int nvmesim_report_json(const struct nvmesim_results *r, FILE *f)
 	json_nvmesim(&j, r);
 	json_close(&j, '}');
 	fputc('\n', f);
-	c_numeric_end(c, old);
+	nvmesim_c_numeric_end(c, old);
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;
@@ -763,14 +744,14 @@ int nvmesim_report_interval_csv(const struct nvmesim_interval *iv, FILE *f)
 	if (!iv || ftell(f) == 0)
 		fputs("start_ns,end_ns,ios,bytes,iops,bw_bytes,mean_ns,p99_ns\n", f);
 	if (iv) {
-		old = c_numeric_begin(&c);
+		old = nvmesim_c_numeric_begin(&c);
 		ns = iv->end_ns > iv->start_ns ? (double)(iv->end_ns - iv->start_ns) : 0;
 		fprintf(f, "%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%llu\n",
 			(unsigned long long)iv->start_ns, (unsigned long long)iv->end_ns,
 			(unsigned long long)iv->ios, (unsigned long long)iv->bytes,
 			ratio((double)iv->ios * 1e9, ns), ratio((double)iv->bytes * 1e9, ns),
 			finite0(iv->mean_ns), (unsigned long long)iv->p99_ns);
-		c_numeric_end(c, old);
+		nvmesim_c_numeric_end(c, old);
 	}
 	return ferror(f) ? -EIO : 0;
 }
