@@ -19,3 +19,9 @@ EXTRA_DIST += docs/trace-format.md
 # Latency histograms, report writers and gnuplot driver (issue 3, reports)
 libnvmesim_private_la_SOURCES += %reldir%/hist.c %reldir%/report.c %reldir%/plot.c \
 	%reldir%/c-numeric.c %reldir%/c-numeric.h
+
+# Parameter sweeps (sweep helper): results read back from their folders, sweep-spec,
+# merging sweeps into sweep.csv / sweep.json and the plot data.
+libnvmesim_private_la_SOURCES += %reldir%/readback.c %reldir%/sweep.c %reldir%/sweep.h
+nvmesiminclude_HEADERS += include/nvmesim/sweep.h
+EXTRA_DIST += docs/sweeps.md

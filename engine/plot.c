@@ -10,7 +10,8 @@
  * parser: the child changes into the result folder before it runs gnuplot,
  * so the scripts read and write plain relative names, and the only thing
  * passed with -e is the list of histogram files, whose names nvmesim wrote
- * itself and which are checked to hold only [A-Za-z0-9._-].  gnuplot's
+ * itself and which are checked to hold only [A-Za-z0-9._-] (for a sweep
+ * folder: the metric and the first varied key, checked the same way).  gnuplot's
  * standard error is captured so that a failing script yields one line in the
  * diagnostic instead of a screenful on the caller's terminal.
  */
@@ -29,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nvmesim/sweep.h>
+
 #include "engine/nvmesim-internal.h"
 
 #ifndef PATH_MAX
@@ -39,6 +42,9 @@
 #define PLOT_HIST "latency-hist.gp"
 #define PLOT_CDF "latency-cdf.gp"
 #define PLOT_TIME "timeseries.gp"
+/* A sweep folder's: one metric against the first varied key; the points' CDFs. */
+#define PLOT_SWEEP_LINES "sweep-lines.gp"
+#define PLOT_SWEEP_CDF "sweep-cdf.gp"
 
 /* How much of gnuplot's standard error is kept for the diagnostic. */
 #define PLOT_ERR_MAX 1024
@@ -356,9 +362,54 @@ close_pipe:
 }
 
 /*
+ * plot_sweep - the plots of sweep folder @dir (sweep-spec, from `nvmesim
+ * sweep` or `nvmesim merge`): IOPS, p99 latency and MMIO writes per I/O
+ * against the first varied key, one line per combination of the others
+ * (sweep-plot.dat), and every point's latency CDF (sweep-lat.dat).  Only
+ * the first key's name is passed to gnuplot, and only when it holds
+ * [A-Za-z0-9._-]; values reach gnuplot as data, never as commands.
+ * Returns 0, or the first error of a script.
+ */
+static int plot_sweep(const char *gp, const char *scripts, const char *dir,
+		      struct nvmesim_diag *diag)
+{
+	static const char *const metrics[] = { "iops", "p99", "mmio" };
+	char script[PATH_MAX + 32], expr[256];
+	struct nvmesim_sweep *s = NULL;
+	const char *xkey = NULL;
+	unsigned int i;
+	int ret = 0, r;
+
+	r = nvmesim_sweep_read_spec(&s, dir, diag);
+	if (r)
+		return r;
+	if (nvmesim_sweep_nr_keys(s))
+		xkey = nvmesim_sweep_key(s, 0);
+	if (xkey && has_rows(dir, "sweep-plot.dat")) {
+		snprintf(script, sizeof(script), "%s/" PLOT_SWEEP_LINES, scripts);
+		for (i = 0; i < NVMESIM_ARRAY_SIZE(metrics); i++) {
+			snprintf(expr, sizeof(expr), "metric='%s'; xkey='%s'", metrics[i],
+				 safe_name(xkey) && strlen(xkey) < 128 ? xkey : "first varied key");
+			r = run_script(gp, dir, script, expr, ret ? NULL : diag);
+			if (!ret)
+				ret = r;
+		}
+	}
+	if (has_rows(dir, "sweep-lat.dat")) {
+		snprintf(script, sizeof(script), "%s/" PLOT_SWEEP_CDF, scripts);
+		r = run_script(gp, dir, script, NULL, ret ? NULL : diag);
+		if (!ret)
+			ret = r;
+	}
+	nvmesim_sweep_free(s);
+	return ret;
+}
+
+/*
  * nvmesim_plot - run the scripts on result folder @dir: latency histogram
  * and CDF from the total-latency CSVs (completion latency when there are
- * none), the time series when timeseries.csv has rows.  Returns 0, -ENOENT
+ * none), the time series when timeseries.csv has rows; a sweep folder (one
+ * with sweep-spec) gets the sweep plots of plot_sweep() instead.  Returns 0, -ENOENT
  * without gnuplot or scripts, else the first error of a script.
  */
 int nvmesim_plot(const char *dir, const char *plots_dir, struct nvmesim_diag *diag)
@@ -376,6 +427,9 @@ int nvmesim_plot(const char *dir, const char *plots_dir, struct nvmesim_diag *di
 	ret = find_scripts(plots_dir, scripts, diag);
 	if (ret)
 		return ret;
+	snprintf(script, sizeof(script), "%s/sweep-spec", dir);
+	if (is_file(script, false))
+		return plot_sweep(gp, scripts, dir, diag);
 	ret = scan_dir(dir, &lat, &clat);
 	if (ret) {
 		nvmesim_diag_set(diag, "%s: %s", dir, strerror(-ret));

@@ -7,3 +7,5 @@ dist_plots_DATA = \
 	%reldir%/timeseries.gp
 # The document describing every output file and these plots.
 EXTRA_DIST += docs/reports.md
+# Sweep plots (sweep helper): metrics against the first varied key, overlaid CDFs.
+dist_plots_DATA += %reldir%/sweep-lines.gp %reldir%/sweep-cdf.gp

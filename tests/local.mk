@@ -86,3 +86,11 @@ EXTRA_DIST += %reldir%/traces/settings.yaml %reldir%/traces/fio-names.yaml \
 # Timing model and device profiles (timing helper): QD1 sums, bottlenecks, Little's law.
 NVMESIM_CHECKS += %reldir%/check_timing
 %canon_reldir%_check_timing_SOURCES = %reldir%/check_timing.c $(NVMESIM_CHECK_COMMON)
+
+# Parameter sweeps (sweep helper): --vary, sweep-spec, results read back, merging; the
+# sweep and merge commands end to end (-j, --emit-jobs, split and merged).
+NVMESIM_CHECKS += %reldir%/check_sweep
+%canon_reldir%_check_sweep_SOURCES = %reldir%/check_sweep.c $(NVMESIM_CHECK_COMMON)
+%canon_reldir%_check_headers_SOURCES += %reldir%/headers/sweep.c
+TESTS += %reldir%/run-sweep.sh
+EXTRA_DIST += %reldir%/run-sweep.sh %reldir%/traces/sweep.yaml

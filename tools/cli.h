@@ -30,6 +30,10 @@ int cmd_run(int argc, char **argv);
 void usage_run(FILE *f);
 int cmd_plot(int argc, char **argv);
 void usage_plot(FILE *f);
+int cmd_sweep(int argc, char **argv);
+void usage_sweep(FILE *f);
+int cmd_merge(int argc, char **argv);
+void usage_merge(FILE *f);
 
 /* cli_usage_error - print "nvmesim: CMD: message" on stderr; returns EXIT_USAGE */
 int cli_usage_error(const char *cmd, const char *fmt, ...) NVMESIM_PRINTF(2, 3);

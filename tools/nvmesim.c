@@ -29,6 +29,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "run", cmd_run, "replay a trace and report latency, IOPS and the conversation",
 	  usage_run },
 	{ "plot", cmd_plot, "draw the plots of a result folder with gnuplot", usage_plot },
+	{ "sweep", cmd_sweep, "run a trace at every point of a cross product of settings",
+	  usage_sweep },
+	{ "merge", cmd_merge, "combine sweep or run folders into sweep tables and plots",
+	  usage_merge },
 };
 
 /* usage - `nvmesim --help` */
