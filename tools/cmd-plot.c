@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd-plot.c - `nvmesim plot DIR`: draw (or redraw) the plots of a result
- * folder written by `nvmesim run`.  Without gnuplot this is a warning, not a
- * failure: plots are optional.
+ * folder written by `nvmesim run`, `sweep` or `merge`.  Without gnuplot this
+ * is a warning, not a failure: plots are optional.
  */
 #include "config.h"
 
@@ -19,8 +19,10 @@ void usage_plot(FILE *f)
 {
 	fprintf(f,
 		"Usage: nvmesim plot DIR [OPTION]...\n"
-		"Draw PNG and SVG plots (latency histogram, latency CDF, IOPS and p99 over\n"
-		"time) from the CSV files in DIR, a folder written by 'nvmesim run'.\n"
+		"Draw PNG and SVG plots from the CSV files in DIR: for a folder written by\n"
+		"'nvmesim run', the latency histogram, latency CDF, IOPS and p99 over time;\n"
+		"for one written by 'nvmesim sweep' or 'merge', IOPS, p99 and MMIO writes\n"
+		"per I/O against the first varied key, and overlaid latency CDFs.\n"
 		"\n"
 		"Options:\n"
 		"      --scripts DIR  folder of the gnuplot scripts (default: $NVMESIM_PLOTS,\n"

@@ -16,5 +16,6 @@
 #include <nvmesim/profile.h>
 #include <nvmesim/trace.h>
 #include <nvmesim/run.h>
+#include <nvmesim/sweep.h>
 
 #endif /* NVMESIM_H */

@@ -223,13 +223,16 @@ NVMESIM_API int nvmesim_report_interval_csv(const struct nvmesim_interval *iv, F
 
 /**
  * nvmesim_plot - draw the plots of a result folder with gnuplot
- * @dir: folder holding summary.json, the histogram CSVs and timeseries.csv
+ * @dir: a run folder (summary.json, the histogram CSVs, timeseries.csv) or a
+ *       sweep folder (sweep.csv and points/)
  * @plots_dir: folder of the gnuplot scripts (NULL: $NVMESIM_PLOTS, the source
  *             tree, the installed data folder)
  * @diag: optional; what went wrong
  *
- * Writes PNG (pngcairo) and SVG files next to the data: latency histograms
- * (log x), latency CDFs with percentile markers, IOPS and p99 over time.
+ * Writes PNG (pngcairo) and SVG files next to the data: for a run, latency
+ * histograms (log x), latency CDFs with percentile markers, IOPS and p99 over
+ * time; for a sweep, IOPS, p99 and MMIO writes per I/O against the first
+ * varied key, one line per value of the others, and overlaid latency CDFs.
  *
  * Return: 0, -ENOENT when gnuplot is not installed (callers warn and go on),
  * -errno or -EIO when a script failed.
