@@ -137,6 +137,7 @@ struct nvmesim_ctrl {
 	struct nvmesim_ctrl_cq **cq;   /* [0 .. max_queues], NULL when absent */
 	uint16_t *sq_ids;              /* existing I/O SQ ids, ascending (arbitration order) */
 	unsigned int nr_sq_ids;        /* entries in sq_ids */
+	unsigned int nr_prio[4];       /* I/O SQs per QPRIO class (WRR passes skip empty ones) */
 	bool io_queues_created;        /* an I/O queue was created since the last reset */
 	uint32_t page_size;            /* memory page size from CC.MPS, set at enable */
 
@@ -173,6 +174,7 @@ struct nvmesim_ctrl {
 	struct nvmesim_ctrl_cmd *cmd_free; /* recycled command structs (no malloc per command) */
 	unsigned int nr_cmd_free;      /* entries on cmd_free */
 	uint64_t *cpu_free;            /* host CPUs: busy until (profile only) */
+	uint64_t work_ns[4];           /* cost of each enum nvmesim_host_work (profile only) */
 	unsigned int ncpu;             /* entries of cpu_free */
 	unsigned int cpu;              /* the current host CPU */
 	uint64_t mmio_last;            /* arrival time of the newest posted MMIO write */

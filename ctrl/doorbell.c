@@ -86,13 +86,14 @@ void nvmesim_db_write(struct nvmesim_ctrl *c, uint32_t off, uint32_t val)
 	uint32_t index, qid;
 	bool is_cq;
 
-	if (rel % stride) {
+	/* the stride is a power of two: masks and shifts, no division */
+	if (rel & (stride - 1)) {
 		nvmesim_ctrl_diag(c, "W32 0x%x <- 0x%08x: not on a doorbell boundary (stride %u "
 				  "bytes, CAP.DSTRD=%u); ignored (NVMe PCIe Transport 1.0, "
 				  "SQyTDBL/CQyHDBL)", off, val, stride, c->opts.dstrd);
 		return;
 	}
-	index = rel / stride;
+	index = rel >> (2 + c->opts.dstrd);
 	qid = index / 2;
 	is_cq = index & 1;
 	if (!(cc & 1) || !(csts & 1) || (csts & 2)) {

@@ -58,16 +58,16 @@ static void exec_cmd_unlink(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd
 	c->nr_cmd_free++;
 }
 
-/* A zeroed command struct from the free list or the heap; NULL when out of memory. */
+/* A command struct from the free list or the heap, not initialised (exec_one sets every
+ * field: clearing all of it cost more than the rest of taking it); NULL when out of memory. */
 static struct nvmesim_ctrl_cmd *exec_cmd_alloc(struct nvmesim_ctrl *c)
 {
 	struct nvmesim_ctrl_cmd *cmd = c->cmd_free;
 
 	if (!cmd)
-		return calloc(1, sizeof(*cmd));
+		return malloc(sizeof(*cmd));
 	c->cmd_free = cmd->next;
 	c->nr_cmd_free--;
-	memset(cmd, 0, sizeof(*cmd));
 	return cmd;
 }
 
@@ -79,7 +79,9 @@ static void exec_irq(struct nvmesim_ctrl *c, uint16_t iv)
 	if (iv >= nv || c->irq_pending[iv])
 		return;
 	c->irq_pending[iv] = 1;
-	slot = (c->irq_head + c->irq_nr) % nv;
+	slot = c->irq_head + c->irq_nr;   /* both < nv: one wrap at most, no division */
+	if (slot >= nv)
+		slot -= nv;
 	c->irq_fifo[slot] = iv;
 	c->irq_time[slot] = c->irq_when_set ? c->irq_when : nvmesim_timing_irq_time(c);
 	c->irq_nr++;
@@ -93,7 +95,7 @@ int nvmesim_exec_irq_pop(struct nvmesim_ctrl *c, uint32_t *vector)
 	if (!c->irq_nr)
 		return 0;
 	iv = c->irq_fifo[c->irq_head];
-	c->irq_head = (c->irq_head + 1) % c->opts.max_vectors;
+	c->irq_head = c->irq_head + 1 == c->opts.max_vectors ? 0 : c->irq_head + 1;
 	c->irq_nr--;
 	c->irq_pending[iv] = 0;
 	*vector = iv;
@@ -304,6 +306,32 @@ static uint16_t exec_check_common(const struct nvmesim_sqe *sqe, struct nvmesim_
 	return NVMESIM_SC_SUCCESS;
 }
 
+/* Set every field of a freshly taken command struct (it is not cleared). */
+static inline void exec_cmd_init(struct nvmesim_ctrl_cmd *cmd, uint16_t sqid, uint16_t cqid,
+				 const struct nvmesim_sqe *sqe)
+{
+	cmd->prev = NULL;
+	cmd->next = NULL;
+	cmd->state = NVMESIM_CMD_RUNNING;
+	cmd->sqid = sqid;
+	cmd->cqid = cqid;
+	cmd->cid = sqe->cid;
+	cmd->opcode = sqe->opcode;
+	cmd->status = 0;
+	cmd->dw0 = 0;
+	cmd->dw1 = 0;
+	cmd->timed = false;
+	cmd->tkind = NVMESIM_TK_NONE;
+	cmd->ctrl = NULL;
+	cmd->tnext = NULL;
+	cmd->chunks = 0;
+	cmd->bytes = 0;
+	cmd->goff = 0;
+	cmd->t_prp = 0;
+	cmd->t_ready = 0;
+	cmd->t_irq = 0;
+}
+
 static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim_sqe *sqe,
 		     uint64_t t_arr)
 {
@@ -318,27 +346,28 @@ static void exec_one(struct nvmesim_ctrl *c, uint16_t sqid, const struct nvmesim
 		nvmesim_regs_fatal(c, "out of memory tracking a command");
 		return;
 	}
-	cmd->sqid = sqid;
-	cmd->cqid = sq->q.cqid;
-	cmd->cid = sqe->cid;
-	cmd->opcode = sqe->opcode;
-	cmd->state = NVMESIM_CMD_RUNNING;
+	exec_cmd_init(cmd, sqid, sq->q.cqid, sqe);
 	cmd->next = c->cmds;
 	if (c->cmds)
 		c->cmds->prev = cmd;
 	c->cmds = cmd;
 
-	memset(&res, 0, sizeof(res));
+	/* the result fields a handler may leave alone (why[] only matters once set) */
+	res.dw0 = 0;
+	res.dw1 = 0;
 	res.param_loc = 0xffff;
+	res.lba = 0;
+	res.why[0] = '\0';
 	status = exec_check_common(sqe, &res);
 	if (status) {
 		/* nothing */
 	} else if (sqid == 0) {
+		memset(&res, 0, sizeof(res));
+		res.param_loc = 0xffff;
 		status = nvmesim_admin_exec(c, cmd, sqe, &res);
 		if (status == NVMESIM_CMD_DEFERRED)
 			return;
 	} else {
-		memset(&ctx, 0, sizeof(ctx));
 		ctx.map = &c->map;
 		ctx.page_size = c->page_size;
 		ctx.mdts_bytes = c->opts.mdts ?
@@ -425,6 +454,26 @@ static unsigned int exec_fetch(struct nvmesim_ctrl *c, uint16_t qid, unsigned in
 	return n;
 }
 
+/*
+ * exec_fetch_sq - exec_fetch() for SQ @qid, which most often holds nothing: a fetch
+ * pass looks at every SQ at least twice.  An empty (or absent) SQ is answered here,
+ * with the one effect exec_fetch() would have then (noting that fetching is blocked).
+ */
+static inline unsigned int exec_fetch_sq(struct nvmesim_ctrl *c, uint16_t qid, unsigned int max)
+{
+	const struct nvmesim_ctrl_sq *sq = c->sq[qid];
+
+	if (!sq || !max)
+		return 0;
+	if (nvmesim_ring_empty(&sq->q.r)) {
+		if (c->tm && c->inflight >= c->opts.profile->ctrl.max_inflight &&
+		    nvmesim_regs_running(c))
+			c->fetch_blocked = true;
+		return 0;
+	}
+	return exec_fetch(c, qid, max);
+}
+
 static unsigned int exec_burst(const struct nvmesim_ctrl *c)
 {
 	unsigned int ab = c->feat.arb & 7;
@@ -451,8 +500,10 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 	c->fetching = true;
 	do {
 		c->fetch_again = false;
-		n = exec_fetch(c, 0, burst);
+		n = exec_fetch_sq(c, 0, burst);
 		for (cls = 0; cls < (wrr ? 4u : 1u); cls++) {
+			if (wrr && !c->nr_prio[cls])
+				continue;
 			for (i = 0; i < c->nr_sq_ids; i++) {
 				uint16_t qid = c->sq_ids[i];
 				unsigned int quota = burst;
@@ -462,7 +513,7 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 						continue;
 					quota = burst == 0xffffffffu ? burst : burst * weight[cls];
 				}
-				n += exec_fetch(c, qid, quota);
+				n += exec_fetch_sq(c, qid, quota);
 			}
 		}
 	} while ((n || c->fetch_again) && nvmesim_regs_running(c));
@@ -512,6 +563,7 @@ int nvmesim_exec_sq_new(struct nvmesim_ctrl *c, uint16_t qid, uint16_t cqid, uin
 			c->sq_ids[i] = c->sq_ids[i - 1];
 		c->sq_ids[i] = qid;
 		c->nr_sq_ids++;
+		c->nr_prio[prio & 3]++;
 		c->io_queues_created = true;
 	}
 	return 0;
@@ -543,6 +595,8 @@ void nvmesim_exec_sq_delete(struct nvmesim_ctrl *c, uint16_t qid)
 	for (i = 0, j = 0; i < c->nr_sq_ids; i++)
 		if (c->sq_ids[i] != qid)
 			c->sq_ids[j++] = c->sq_ids[i];
+	if (j < c->nr_sq_ids)
+		c->nr_prio[sq->q.prio & 3]--;
 	c->nr_sq_ids = j;
 	c->sq[qid] = NULL;
 	free(sq);
@@ -596,6 +650,7 @@ void nvmesim_exec_reset(struct nvmesim_ctrl *c)
 		}
 	}
 	c->nr_sq_ids = 0;
+	memset(c->nr_prio, 0, sizeof(c->nr_prio));
 	c->io_queues_created = false;
 	if (c->irq_pending)
 		memset(c->irq_pending, 0, c->opts.max_vectors);

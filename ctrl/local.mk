@@ -14,3 +14,6 @@ libnvmesim_private_la_SOURCES += \
 	%reldir%/nvm.c %reldir%/nvm.h \
 	%reldir%/timing.c %reldir%/timing.h \
 	%reldir%/profile.c %reldir%/profile.h
+
+# How fast replay is, how that was measured, and the shortcuts that keep results exact.
+EXTRA_DIST += docs/performance.md

@@ -39,7 +39,14 @@ int nvmesim_ns_init(struct nvmesim_ns *ns, uint32_t nsid, const struct nvmesim_s
 	/* the capacity in bytes must be representable (and, for a file, fit in off_t) */
 	if (o->nsze > (UINT64_MAX >> o->lba_shift))
 		return -EINVAL;
-	ret = nvmesim_store_create(&ns->store, 1u << o->lba_shift, o->nsze, o->backing_file);
+	/* discarding data and keeping it in a file contradict each other */
+	if (o->discard_data && o->backing_file)
+		return -EINVAL;
+	if (o->discard_data)
+		ret = nvmesim_store_create_discard(&ns->store, 1u << o->lba_shift, o->nsze);
+	else
+		ret = nvmesim_store_create(&ns->store, 1u << o->lba_shift, o->nsze,
+					  o->backing_file);
 	if (ret < 0)
 		return ret;
 	ns->nsid = nsid;

@@ -5,7 +5,8 @@
  * Data lives in a sparse store: memory is spent only on blocks that were
  * written, so a multi-terabyte namespace costs nothing until used, and
  * unwritten or deallocated blocks read as zeros (DLFEAT read value 001b).
- * Optionally a namespace is backed by a file instead (sparse on disk too).
+ * Optionally a namespace is backed by a file instead (sparse on disk too), or
+ * keeps no data at all (discard_data: writes are dropped, reads see zeros).
  */
 #ifndef NVMESIM_CTRL_NS_H
 #define NVMESIM_CTRL_NS_H

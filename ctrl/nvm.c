@@ -140,6 +140,32 @@ static uint16_t nvm_store_error(struct nvmesim_nvm_ctx *ctx, struct nvmesim_cmd_
 			lba, strerror(-err));
 }
 
+/* Move @len bytes between host memory at @host and byte @off of the namespace (whose
+ * first LBA of the command is @slba, for the messages). */
+static uint16_t nvm_move_seg(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns, uint8_t *host,
+			     uint64_t off, uint32_t len, uint64_t slba, enum nvm_dir dir,
+			     struct nvmesim_cmd_res *res)
+{
+	int ret;
+
+	if (dir == NVM_DIR_READ)
+		ret = nvmesim_store_pread_host(ns->store, off, host, len);
+	else if (dir == NVM_DIR_WRITE)
+		ret = nvmesim_store_pwrite(ns->store, off, host, len);
+	else
+		ret = nvmesim_store_cmp(ns->store, off, host, len);
+	if (ret < 0)
+		return nvm_store_error(ctx, res, ret, dir, off >> ns->lba_shift);
+	if (ret > 0) {
+		res->lba = slba;
+		return nvm_fail(res, NVMESIM_SC_COMPARE_FAILURE | NVMESIM_DNR, 0xffff,
+				"Compare: data differs from NSID %" PRIu32 " in LBAs 0x%"
+				PRIx64 "..0x%" PRIx64 " (NVM CS 1.0 §3.2.1)", ns->nsid,
+				off >> ns->lba_shift, (off + len - 1) >> ns->lba_shift);
+	}
+	return NVMESIM_SC_SUCCESS;
+}
+
 /*
  * Move the mapped transfer between host memory and the store, starting at
  * byte @off of the namespace, segment by segment.
@@ -152,7 +178,7 @@ static uint16_t nvm_move(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns,
 	uint8_t *host;
 	unsigned int i;
 	uint32_t len;
-	int ret;
+	uint16_t st;
 
 	for (i = 0; i < prp->nr; i++) {
 		len = prp->seg[i].len;
@@ -161,21 +187,9 @@ static uint16_t nvm_move(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns,
 			return nvm_fail(res, NVMESIM_SC_DATA_XFER_ERROR, 0xffff,
 					"data 0x%" PRIx64 "+%" PRIu32 " is no longer mapped for DMA"
 					" (NVMe 2.0 §4.1.1)", prp->seg[i].iova, len);
-		if (dir == NVM_DIR_READ)
-			ret = nvmesim_store_pread(ns->store, off, host, len);
-		else if (dir == NVM_DIR_WRITE)
-			ret = nvmesim_store_pwrite(ns->store, off, host, len);
-		else
-			ret = nvmesim_store_cmp(ns->store, off, host, len);
-		if (ret < 0)
-			return nvm_store_error(ctx, res, ret, dir, off >> ns->lba_shift);
-		if (ret > 0) {
-			res->lba = slba;
-			return nvm_fail(res, NVMESIM_SC_COMPARE_FAILURE | NVMESIM_DNR, 0xffff,
-					"Compare: data differs from NSID %" PRIu32 " in LBAs 0x%"
-					PRIx64 "..0x%" PRIx64 " (NVM CS 1.0 §3.2.1)", ns->nsid,
-					off >> ns->lba_shift, (off + len - 1) >> ns->lba_shift);
-		}
+		st = nvm_move_seg(ctx, ns, host, off, len, slba, dir, res);
+		if (st)
+			return st;
 		off += len;
 	}
 	return NVMESIM_SC_SUCCESS;
@@ -219,6 +233,23 @@ static uint16_t nvm_rw(struct nvmesim_nvm_ctx *ctx, const struct nvmesim_sqe *cm
 				ctx->mdts_bytes);
 	}
 
+	/*
+	 * Fast path: the data lies within PRP1's memory page (any transfer of up to a
+	 * page that does not cross one, e.g. a 4 KiB I/O into a page-aligned buffer).
+	 * PRP2 is then not used (NVMe 2.0 §4.1.1) and the PRP walk below would find
+	 * exactly one segment; anything unusual (a misaligned PRP1, unmapped memory)
+	 * takes the walk, which words the error.
+	 */
+	if (!(cmd->prp1 & 3) && (cmd->prp1 & (ctx->page_size - 1)) + bytes <= ctx->page_size) {
+		uint8_t *host = nvmesim_iova_ptr(ctx->map, cmd->prp1, bytes);
+
+		if (host) {
+			st = nvm_move_seg(ctx, ns, host, slba << ns->lba_shift, (uint32_t)bytes,
+					  slba, dir, res);
+			goto done;
+		}
+	}
+
 	nvmesim_prp_init(&prp);
 	st = nvmesim_prp_map(&prp, ctx->map, ctx->page_size, cmd->prp1, cmd->prp2, bytes);
 	if (st) {
@@ -227,8 +258,10 @@ static uint16_t nvm_rw(struct nvmesim_nvm_ctx *ctx, const struct nvmesim_sqe *cm
 		goto out;
 	}
 	st = nvm_move(ctx, ns, &prp, slba, dir, res);
+	nvmesim_prp_fini(&prp);
+done:
 	if (st || !ctx->stats)
-		goto out;
+		return st;
 	/* SMART counters: Compare counts as a read (NVMe 2.0 §5.16.1.3) */
 	if (dir == NVM_DIR_WRITE) {
 		ctx->stats->write_cmds++;
@@ -237,6 +270,7 @@ static uint16_t nvm_rw(struct nvmesim_nvm_ctx *ctx, const struct nvmesim_sqe *cm
 		ctx->stats->read_cmds++;
 		ctx->stats->bytes_read += bytes;
 	}
+	return st;
 out:
 	nvmesim_prp_fini(&prp);
 	return st;

@@ -371,9 +371,15 @@ uint32_t nvmesim_regs_read32(struct nvmesim_ctrl *c, uint32_t off)
 /* nvmesim_regs_write32 - a host 32-bit write of BAR0 at @off with its side effects */
 void nvmesim_regs_write32(struct nvmesim_ctrl *c, uint32_t off, uint32_t val)
 {
-	uint32_t old_cc = regs_get(c, NVMESIM_REG_CC);
+	uint32_t old_cc;
 	struct nvmesim_bar_wr wr = { 0 };
 
+	/* doorbells first: one or two per I/O */
+	if (NVMESIM_LIKELY(off >= NVMESIM_BAR_REGS_SIZE && !(off & 3))) {
+		nvmesim_db_write(c, off, val);
+		return;
+	}
+	old_cc = regs_get(c, NVMESIM_REG_CC);
 	if (off & 3) {
 		nvmesim_ctrl_diag(c, "W32 0x%x <- 0x%08x: not dword aligned, ignored (NVMe 2.0 "
 				  "§3.1.4)", off, val);

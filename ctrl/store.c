@@ -19,6 +19,11 @@
  * A file-backed store keeps data in the file (pread/pwrite; deallocation
  * punches a hole with fallocate, or writes zeros where holes are not
  * supported) and uses chunks without data only for the written-block bitmap.
+ * A discarding store (a namespace's `data: discard`) keeps no chunks at all.
+ *
+ * Reading unwritten blocks into host memory tests the destination for zeros
+ * before writing any (store_fill_zero()): replays read into the same buffers
+ * over and over, and testing is cheaper than storing (docs/performance.md).
  */
 #include "config.h"
 
@@ -81,6 +86,8 @@ struct nvmesim_store {
 	unsigned int nfree;          /* chunks on the free list */
 	uint64_t hit_key;            /* key of the last lookup hit */
 	struct store_chunk *hit;     /* chunk of the last lookup hit, or NULL */
+	bool avx2;                   /* the CPU has AVX2 (zero tests use it) */
+	bool discard;                /* keep nothing: writes are dropped, reads see zeros */
 };
 
 /* Byte counts are passed as size_t; capacities beyond 4 GiB need a 64-bit size_t. */
@@ -88,6 +95,91 @@ _Static_assert(sizeof(size_t) >= sizeof(uint64_t), "nvmesim needs a 64-bit size_
 
 /* Zeros to compare against and to write where holes cannot be punched. */
 static const uint8_t store_zero[STORE_ZERO_SIZE];
+
+/* Bytes tested at a time before writing zeros (a multiple of the cache line). */
+#define STORE_ZERO_STEP 256u
+
+/* 16 and 32 bytes looked at as one vector (GCC/Clang vector extension: SSE2 or AVX2 on
+ * x86-64, NEON on arm64, plain words elsewhere); may_alias because they read bytes of any
+ * type. */
+typedef uint64_t store_v16 __attribute__((vector_size(16), may_alias));
+
+/*
+ * store_zero_prefix - how many leading bytes of @p (16-byte aligned) are zero, counted
+ * in whole STORE_ZERO_STEP blocks, at most @n.  Four independent accumulators: a single
+ * one makes every load wait for the previous OR.
+ */
+static size_t store_zero_prefix(const uint8_t *p, size_t n)
+{
+	store_v16 a, b, c, d;
+	size_t i;
+
+	for (i = 0; i + STORE_ZERO_STEP <= n; i += STORE_ZERO_STEP) {
+		const store_v16 *v = (const store_v16 *)(p + i);
+
+		a = v[0] | v[4] | v[8] | v[12];
+		b = v[1] | v[5] | v[9] | v[13];
+		c = v[2] | v[6] | v[10] | v[14];
+		d = v[3] | v[7] | v[11] | v[15];
+		a |= b | c | d;
+		if (a[0] | a[1])
+			break;
+	}
+	return i;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define STORE_ZERO_AVX2 1
+typedef uint64_t store_v32 __attribute__((vector_size(32), may_alias));
+
+/* store_zero_prefix() with 32-byte loads, for CPUs with AVX2 (chosen at run time, so the
+ * library still runs on any x86-64); @p 32-byte aligned. */
+static __attribute__((target("avx2"))) size_t store_zero_prefix_avx2(const uint8_t *p,
+								      size_t n)
+{
+	store_v32 a, b, c, d;
+	size_t i;
+
+	for (i = 0; i + STORE_ZERO_STEP <= n; i += STORE_ZERO_STEP) {
+		const store_v32 *v = (const store_v32 *)(p + i);
+
+		a = v[0] | v[4];
+		b = v[1] | v[5];
+		c = v[2] | v[6];
+		d = v[3] | v[7];
+		a |= b | c | d;
+		if (a[0] | a[1] | a[2] | a[3])
+			break;
+	}
+	return i;
+}
+#endif
+
+/*
+ * store_fill_zero - leave @n bytes of zeros at @p, writing only what is not zero yet.
+ *
+ * A read of never-written blocks must deliver zeros into host memory, and a
+ * replay reads into the same few buffers again and again, which the last such
+ * read already zeroed.  Testing 4 KiB costs less than storing it (loads only,
+ * no lines to own and write back; docs/performance.md), and the host's
+ * buffers are not dirtied for nothing.  The first block that is not zero, and
+ * everything after it, is simply overwritten.
+ */
+static void store_fill_zero(const struct nvmesim_store *st, uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+#ifdef STORE_ZERO_AVX2
+	if (st->avx2 && !((uintptr_t)p & 31))
+		i = store_zero_prefix_avx2(p, n);
+	else
+#endif
+	if (!((uintptr_t)p & 15))
+		i = store_zero_prefix(p, n);
+	(void)st;
+	if (i < n)
+		memset(p + i, 0, n - i);
+}
 
 static inline uint64_t store_hash(const struct nvmesim_store *st, uint64_t key)
 {
@@ -494,6 +586,9 @@ int nvmesim_store_create(struct nvmesim_store **out, uint32_t block_size, uint64
 	st->nblocks = nblocks;
 	st->bytes = nblocks << bshift;
 	st->fd = -1;
+#ifdef STORE_ZERO_AVX2
+	st->avx2 = __builtin_cpu_supports("avx2");
+#endif
 	st->chunk_alloc = sizeof(struct store_chunk) + (path ? 0 : st->chunk_size);
 	st->tab_bits = STORE_TAB_MIN_BITS;
 	st->tab = calloc((size_t)1 << st->tab_bits, sizeof(*st->tab));
@@ -514,6 +609,18 @@ fail_file:
 	return ret;
 fail_tab:
 	free(st);
+	return ret;
+}
+
+/* nvmesim_store_create_discard - a store that keeps nothing (see store.h); 0, -EINVAL or
+ * -ENOMEM. */
+int nvmesim_store_create_discard(struct nvmesim_store **out, uint32_t block_size,
+				 uint64_t nblocks)
+{
+	int ret = nvmesim_store_create(out, block_size, nblocks, NULL);
+
+	if (!ret)
+		(*out)->discard = true;
 	return ret;
 }
 
@@ -539,8 +646,19 @@ void nvmesim_store_destroy(struct nvmesim_store *st)
 	free(st);
 }
 
-/* nvmesim_store_pread - copy bytes out of chunks (zeros where none); 0, -EINVAL or -errno. */
-int nvmesim_store_pread(struct nvmesim_store *st, uint64_t off, void *buf, size_t len)
+/* Zeros for @n bytes at @p: tested first where @p is host memory (@host), which is always
+ * initialised; a caller's buffer may not be, so it is simply cleared. */
+static inline void store_zeros(const struct nvmesim_store *st, uint8_t *p, size_t n, bool host)
+{
+	if (host)
+		store_fill_zero(st, p, n);
+	else
+		memset(p, 0, n);
+}
+
+/* Copy bytes out of chunks (zeros where none) into @buf, host memory or not (@host). */
+static int store_pread(struct nvmesim_store *st, uint64_t off, void *buf, size_t len,
+		       bool host)
 {
 	uint8_t *p = buf;
 	struct store_chunk *c;
@@ -550,6 +668,10 @@ int nvmesim_store_pread(struct nvmesim_store *st, uint64_t off, void *buf, size_
 		return -EINVAL;
 	if (st->fd >= 0)
 		return store_file_read(st, off, p, len);
+	if (st->discard) {
+		store_zeros(st, p, len, host);
+		return 0;
+	}
 	while (len) {
 		coff = (size_t)(off & (st->chunk_size - 1));
 		n = NVMESIM_MIN(len, st->chunk_size - coff);
@@ -557,12 +679,25 @@ int nvmesim_store_pread(struct nvmesim_store *st, uint64_t off, void *buf, size_
 		if (c)
 			memcpy(p, c->data + coff, n);
 		else
-			memset(p, 0, n);
+			store_zeros(st, p, n, host);
 		p += n;
 		off += n;
 		len -= n;
 	}
 	return 0;
+}
+
+/* nvmesim_store_pread - copy bytes out of chunks (zeros where none); 0, -EINVAL or -errno. */
+int nvmesim_store_pread(struct nvmesim_store *st, uint64_t off, void *buf, size_t len)
+{
+	return store_pread(st, off, buf, len, false);
+}
+
+/* nvmesim_store_pread_host - nvmesim_store_pread() into host memory, leaving bytes that are
+ * already zero alone; 0, -EINVAL or -errno. */
+int nvmesim_store_pread_host(struct nvmesim_store *st, uint64_t off, void *buf, size_t len)
+{
+	return store_pread(st, off, buf, len, true);
 }
 
 /* nvmesim_store_pwrite - copy bytes into chunks, marking the blocks touched written;
@@ -576,7 +711,7 @@ int nvmesim_store_pwrite(struct nvmesim_store *st, uint64_t off, const void *buf
 
 	if (!store_in_range(st, off, len))
 		return -EINVAL;
-	if (!len)
+	if (!len || st->discard)
 		return 0;
 	if (st->fd >= 0) {
 		ret = store_file_write(st, off, p, len);
@@ -612,6 +747,15 @@ int nvmesim_store_cmp(struct nvmesim_store *st, uint64_t off, const void *buf, s
 
 	if (!store_in_range(st, off, len))
 		return -EINVAL;
+	if (st->discard) {
+		/* everything reads as zeros */
+		for (; len; p += n, len -= n) {
+			n = NVMESIM_MIN(len, sizeof(store_zero));
+			if (memcmp(store_zero, p, n))
+				return 1;
+		}
+		return 0;
+	}
 	while (len) {
 		if (st->fd >= 0) {
 			n = NVMESIM_MIN(len, sizeof(tmp));
@@ -662,7 +806,7 @@ int nvmesim_store_deallocate(struct nvmesim_store *st, uint64_t lba, uint64_t n)
 
 	if (lba > st->nblocks || n > st->nblocks - lba)
 		return -EINVAL;
-	if (!n)
+	if (!n || st->discard)
 		return 0;
 	if (st->fd >= 0) {
 		ret = store_file_zero(st, lba << st->bshift, n << st->bshift);

@@ -21,6 +21,10 @@
  * it keeps reading zeros, because chunk memory of unwritten blocks is always
  * zero.
  *
+ * A discarding store (nvmesim_store_create_discard()) keeps nothing: it
+ * checks ranges like the others and reads zeros everywhere, so a long
+ * write-heavy replay runs in constant memory.
+ *
  * Not thread safe: one simulated controller drives its stores from one thread.
  * All functions return 0 or -errno unless documented otherwise.
  */
@@ -40,6 +44,14 @@ struct nvmesim_store;
  * -EFBIG or -errno from open/ftruncate */
 NVMESIM_PRIV int nvmesim_store_create(struct nvmesim_store **out, uint32_t block_size,
 				      uint64_t nblocks, const char *path);
+
+/* nvmesim_store_create_discard - a store of @nblocks blocks of @block_size bytes that keeps
+ * no data (a namespace's `data: discard`): writes, Write Zeroes and deallocation are
+ * checked against the capacity and otherwise dropped, every block reads (and compares)
+ * as zeros and counts as never written, and memory use does not grow; 0, -EINVAL or
+ * -ENOMEM */
+NVMESIM_PRIV int nvmesim_store_create_discard(struct nvmesim_store **out, uint32_t block_size,
+					      uint64_t nblocks);
 
 /* nvmesim_store_destroy - free @st (NULL allowed) and close its file */
 NVMESIM_PRIV void nvmesim_store_destroy(struct nvmesim_store *st);
@@ -63,6 +75,13 @@ NVMESIM_PRIV int nvmesim_store_write_zeroes(struct nvmesim_store *st, uint64_t l
 /* nvmesim_store_pread - read @len bytes at byte offset @off; 0, -EINVAL or -errno */
 NVMESIM_PRIV int nvmesim_store_pread(struct nvmesim_store *st, uint64_t off, void *buf,
 				     size_t len);
+
+/* nvmesim_store_pread_host - nvmesim_store_pread() into host memory (a DMA target, always
+ * initialised): zeros for unwritten blocks are stored only where the buffer does not
+ * hold zeros already, which is cheaper than storing them when it does (replays read into
+ * the same buffers again and again); 0, -EINVAL or -errno */
+NVMESIM_PRIV int nvmesim_store_pread_host(struct nvmesim_store *st, uint64_t off, void *buf,
+					  size_t len);
 
 /* nvmesim_store_pwrite - write @len bytes at byte offset @off; every block touched
  * counts as written; 0, -EINVAL, -ENOMEM or -errno */

@@ -70,11 +70,35 @@ struct tm_slot {
 	uint64_t pos;          /* die stream position after its newest insertion */
 };
 
+/* Entries of the memo tables of link and channel times (a power of two). */
+#define TM_MEMO 16u
+
+/*
+ * struct tm_memo - recently computed costs by byte count.  Link and channel
+ * times are divisions by profile constants, and a replay asks for the same
+ * few sizes (its block size, 16-byte CQEs, 4-byte MSI-X messages) millions
+ * of times; a direct-mapped table answers those without dividing.
+ */
+struct tm_memo {
+	uint64_t key[TM_MEMO];             /* byte count + 1 (0: empty entry) */
+	uint64_t val[TM_MEMO];             /* its cost, ns */
+};
+
 /* struct nvmesim_timing - the model's state */
 struct nvmesim_timing {
 	const struct nvmesim_profile *p;   /* the profile (outlives the controller) */
 	uint64_t link_num;                 /* link ns per wire byte = link_num / link_den */
 	uint64_t link_den;
+	uint64_t l_req;                    /* link time of a read request TLP (no payload) */
+	uint64_t l_cqe;                    /* link time of a CQE (a posted write) */
+	uint64_t l_msi;                    /* link time of an MSI-X message */
+	unsigned int mrrs_shift;           /* log2 of pcie.mrrs */
+	unsigned int page_shift;           /* log2 of nand.page_bytes */
+	bool geo_pow2;                     /* channels and dies per channel are powers of two */
+	unsigned int ch_shift;             /* then: log2 of the channels */
+	unsigned int dpc_mask;             /* and dies_per_channel - 1 */
+	struct tm_memo link_memo;          /* link times of posted writes / completions (MPS) */
+	struct tm_memo ch_memo;            /* channel times */
 	struct nvmesim_tl h2d;             /* host -> device: read completions */
 	struct nvmesim_tl d2h;             /* device -> host: read requests, posted writes */
 	uint64_t *core;                    /* per controller core: busy until */
@@ -105,7 +129,7 @@ static inline uint64_t tm_max(uint64_t a, uint64_t b)
 /* ---------------------------------------------------------------- timelines */
 
 /* Drop intervals that ended by @now; they can no longer delay anything. */
-static void tl_prune(struct nvmesim_tl *tl, uint64_t now)
+static inline void tl_prune(struct nvmesim_tl *tl, uint64_t now)
 {
 	while (tl->n && tl->v[tl->head].e <= now) {
 		tl->head++;
@@ -120,6 +144,13 @@ static unsigned int tl_first_after(const struct nvmesim_tl *tl, uint64_t t)
 {
 	unsigned int lo = tl->head, hi = tl->head + tl->n;
 
+	/* timelines are short (one or two intervals typically): a linear scan mispredicts
+	 * less than bisecting */
+	if (tl->n <= 8) {
+		while (lo < hi && tl->v[lo].e <= t)
+			lo++;
+		return lo;
+	}
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
@@ -131,25 +162,39 @@ static unsigned int tl_first_after(const struct nvmesim_tl *tl, uint64_t t)
 	return lo;
 }
 
-/* nvmesim_tl_fit - earliest start >= @ready where @dur fits; returns the start */
-uint64_t nvmesim_tl_fit(struct nvmesim_tl *tl, uint64_t now, uint64_t ready, uint64_t dur)
+/*
+ * Earliest start >= @ready where @dur fits, and in *@at the index before which it
+ * goes (the first interval ending after the start); intervals ending by @now are
+ * dropped first.
+ */
+static uint64_t tl_fit_at(struct nvmesim_tl *tl, uint64_t now, uint64_t ready, uint64_t dur,
+			  unsigned int *at)
 {
 	unsigned int i, end;
 	uint64_t t = ready;
 
 	tl_prune(tl, now);
-	if (!dur)
-		return t;
 	end = tl->head + tl->n;
 	/* the common case: nothing booked after @ready */
-	if (!tl->n || tl->v[end - 1].e <= t)
+	if (!dur || !tl->n || tl->v[end - 1].e <= t) {
+		*at = end;   /* (not used for @dur 0: nothing is booked) */
 		return t;
+	}
 	for (i = tl_first_after(tl, t); i < end; i++) {
 		if (tl->v[i].s >= t + dur)
 			break;
 		t = tm_max(t, tl->v[i].e);
 	}
+	*at = i;   /* == tl_first_after(tl, t): every interval before i ends by t */
 	return t;
+}
+
+/* nvmesim_tl_fit - earliest start >= @ready where @dur fits; returns the start */
+uint64_t nvmesim_tl_fit(struct nvmesim_tl *tl, uint64_t now, uint64_t ready, uint64_t dur)
+{
+	unsigned int at;
+
+	return tl_fit_at(tl, now, ready, dur, &at);
 }
 
 /* Make room for one more interval at the end of storage; 0 or -ENOMEM. */
@@ -165,8 +210,19 @@ static int tl_room(struct nvmesim_tl *tl)
 		tl->head = 0;
 		return 0;
 	}
-	cap = tl->cap ? tl->cap * 2 : 16;
-	v = realloc(tl->v, cap * sizeof(*v));
+	if (!tl->v) {
+		tl->v = tl->inl;
+		tl->cap = NVMESIM_TL_INLINE;
+		return 0;
+	}
+	cap = tl->cap * 2;
+	if (tl->v == tl->inl) {
+		v = malloc(cap * sizeof(*v));
+		if (v)
+			memcpy(v, tl->inl, tl->n * sizeof(*v));
+	} else {
+		v = realloc(tl->v, cap * sizeof(*v));
+	}
 	if (!v)
 		return -ENOMEM;
 	tl->v = v;
@@ -174,17 +230,32 @@ static int tl_room(struct nvmesim_tl *tl)
 	return 0;
 }
 
-/* nvmesim_tl_book - mark [@t, @t + @dur) busy (the range must be free) */
-void nvmesim_tl_book(struct nvmesim_tl *tl, uint64_t t, uint64_t dur)
+/* nvmesim_tl_make_room - drop the intervals that ended by @now and make room for one more
+ * at the end; returns the index after the last interval (== cap when out of memory) */
+unsigned int nvmesim_tl_make_room(struct nvmesim_tl *tl, uint64_t now)
+{
+	unsigned int i;
+
+	tl_prune(tl, now);
+	if (tl->head && tl->head + tl->n == tl->cap) {
+		/* the usual case: a few live intervals behind dead ones; move them down */
+		for (i = 0; i < tl->n; i++)
+			tl->v[i] = tl->v[tl->head + i];
+		tl->head = 0;
+		return tl->n;
+	}
+	if (tl_room(tl))
+		return tl->cap;
+	return tl->head + tl->n;
+}
+
+/* Mark [@t, @t + @dur) busy, @i being the first interval that ends after @t; the range
+ * must be free. */
+static void tl_book_at(struct nvmesim_tl *tl, unsigned int i, uint64_t t, uint64_t dur)
 {
 	uint64_t e = t + dur;
-	unsigned int i, end;
+	unsigned int end = tl->head + tl->n;
 
-	if (!dur)
-		return;
-	end = tl->head + tl->n;
-	/* the common case: at or after the last interval (no search) */
-	i = !tl->n || tl->v[end - 1].e <= t ? end : tl_first_after(tl, t);
 	/* touching the previous interval: extend it, and swallow the next if it touches too */
 	if (i > tl->head && tl->v[i - 1].e == t) {
 		tl->v[i - 1].e = e;
@@ -197,6 +268,13 @@ void nvmesim_tl_book(struct nvmesim_tl *tl, uint64_t t, uint64_t dur)
 	}
 	if (i < end && tl->v[i].s == e) {
 		tl->v[i].s = t;
+		return;
+	}
+	if (i == end && end < tl->cap) {
+		/* appending (the usual case): no search, no move */
+		tl->v[end].s = t;
+		tl->v[end].e = e;
+		tl->n++;
 		return;
 	}
 	if (tl_room(tl)) {
@@ -215,19 +293,40 @@ void nvmesim_tl_book(struct nvmesim_tl *tl, uint64_t t, uint64_t dur)
 	tl->n++;
 }
 
+/* nvmesim_tl_book - mark [@t, @t + @dur) busy (the range must be free) */
+void nvmesim_tl_book(struct nvmesim_tl *tl, uint64_t t, uint64_t dur)
+{
+	unsigned int end = tl->head + tl->n;
+
+	if (!dur)
+		return;
+	/* the common case: at or after the last interval (no search) */
+	tl_book_at(tl, !tl->n || tl->v[end - 1].e <= t ? end : tl_first_after(tl, t), t, dur);
+}
+
 /* nvmesim_tl_reserve - fit and book @dur at or after @ready; returns the start */
 uint64_t nvmesim_tl_reserve(struct nvmesim_tl *tl, uint64_t now, uint64_t ready, uint64_t dur)
 {
-	uint64_t t = nvmesim_tl_fit(tl, now, ready, dur);
+	unsigned int at;
+	uint64_t t = tl_fit_at(tl, now, ready, dur, &at);
 
-	nvmesim_tl_book(tl, t, dur);
+	if (dur)
+		tl_book_at(tl, at, t, dur);
 	return t;
+}
+
+/* Book @dur ns on @tl at or after @ready (the model's bookings: timing.h's inline path). */
+static inline uint64_t tm_reserve(struct nvmesim_tl *tl, uint64_t now, uint64_t ready,
+				  uint64_t dur)
+{
+	return nvmesim_tl_reserve_inline(tl, now, ready, dur);
 }
 
 /* nvmesim_tl_fini - free the intervals of @tl */
 void nvmesim_tl_fini(struct nvmesim_tl *tl)
 {
-	free(tl->v);
+	if (tl->v != tl->inl)
+		free(tl->v);
 	memset(tl, 0, sizeof(*tl));
 }
 
@@ -266,10 +365,40 @@ uint64_t nvmesim_timing_link_ns(const struct nvmesim_ctrl *c, uint64_t payload,
 	return (wire * tm->link_num + tm->link_den - 1) / tm->link_den;
 }
 
-/* Channel time of @bytes at nand.channel_mbps (10^6 bytes/s), rounded up to a ns. */
-static uint64_t tm_ch_ns(const struct nvmesim_timing *tm, uint64_t bytes)
+/* The memo entry of @bytes (Fibonacci hashing of the count). */
+static inline unsigned int tm_memo_slot(uint64_t bytes)
 {
-	return (bytes * 1000 + tm->p->nand.channel_mbps - 1) / tm->p->nand.channel_mbps;
+	return (unsigned int)((bytes * 0x9e3779b97f4a7c15ull) >> 60) & (TM_MEMO - 1);
+}
+
+/* Link time of @bytes in TLPs of at most pcie.mps bytes (memoized); ns. */
+static inline uint64_t tm_link(struct nvmesim_timing *tm, uint64_t bytes)
+{
+	unsigned int i = tm_memo_slot(bytes);
+	uint64_t ntlp, wire;
+
+	if (tm->link_memo.key[i] == bytes + 1)
+		return tm->link_memo.val[i];
+	/* nvmesim_timing_link_ns() for max_tlp = mps */
+	ntlp = bytes ? (bytes + tm->p->pcie.mps - 1) / tm->p->pcie.mps : 1;
+	wire = bytes + ntlp * tm->p->pcie.tlp_overhead;
+	tm->link_memo.key[i] = bytes + 1;
+	tm->link_memo.val[i] = (wire * tm->link_num + tm->link_den - 1) / tm->link_den;
+	return tm->link_memo.val[i];
+}
+
+/* Channel time of @bytes at nand.channel_mbps (10^6 bytes/s), rounded up to a ns
+ * (memoized). */
+static inline uint64_t tm_ch_ns(struct nvmesim_timing *tm, uint64_t bytes)
+{
+	unsigned int i = tm_memo_slot(bytes);
+
+	if (tm->ch_memo.key[i] == bytes + 1)
+		return tm->ch_memo.val[i];
+	tm->ch_memo.key[i] = bytes + 1;
+	tm->ch_memo.val[i] = (bytes * 1000 + tm->p->nand.channel_mbps - 1) /
+			     tm->p->nand.channel_mbps;
+	return tm->ch_memo.val[i];
 }
 
 /*
@@ -282,13 +411,13 @@ static uint64_t tm_dev_read(struct nvmesim_ctrl *c, uint64_t t, uint64_t bytes)
 {
 	struct nvmesim_timing *tm = c->tm;
 	const struct nvmesim_profile_pcie *l = &tm->p->pcie;
-	uint64_t nreq = bytes ? (bytes + l->mrrs - 1) / l->mrrs : 1;
-	uint64_t req = nvmesim_timing_link_ns(c, 0, 1) * nreq;
-	uint64_t cpl = nvmesim_timing_link_ns(c, bytes, l->mps);
+	uint64_t nreq = bytes ? (bytes + l->mrrs - 1) >> tm->mrrs_shift : 1;
+	uint64_t req = tm->l_req * nreq;
+	uint64_t cpl = tm_link(tm, bytes);
 	uint64_t s;
 
-	s = nvmesim_tl_reserve(&tm->d2h, c->sched.now, t, req);
-	s = nvmesim_tl_reserve(&tm->h2d, c->sched.now, s + req + l->read_rtt_ns, cpl);
+	s = tm_reserve(&tm->d2h, c->sched.now, t, req);
+	s = tm_reserve(&tm->h2d, c->sched.now, s + req + l->read_rtt_ns, cpl);
 	return s + cpl;
 }
 
@@ -297,11 +426,14 @@ static uint64_t tm_core(struct nvmesim_ctrl *c, uint64_t t)
 {
 	struct nvmesim_timing *tm = c->tm;
 	unsigned int i, best = 0;
+	uint64_t min = tm->core[0];
 
-	for (i = 1; i < tm->p->ctrl.cores; i++)
-		if (tm->core[i] < tm->core[best])
-			best = i;
-	tm->core[best] = tm_max(t, tm->core[best]) + tm->p->ctrl.cmd_ns;
+	/* which core frees first is a coin toss: select without branches */
+	for (i = 1; i < tm->p->ctrl.cores; i++) {
+		best = tm->core[i] < min ? i : best;
+		min = tm->core[i] < min ? tm->core[i] : min;
+	}
+	tm->core[best] = tm_max(t, min) + tm->p->ctrl.cmd_ns;
 	return tm->core[best];
 }
 
@@ -309,22 +441,35 @@ static uint64_t tm_core(struct nvmesim_ctrl *c, uint64_t t)
  * it touches at most two memory pages, else 8 per page after the first. */
 static uint64_t tm_prp_list_bytes(const struct nvmesim_ctrl *c, uint64_t prp1, uint64_t bytes)
 {
-	uint64_t page = c->page_size;
-	uint64_t pages = ((prp1 & (page - 1)) + bytes + page - 1) / page;
+	uint64_t page = c->page_size;   /* a power of two (CC.MPS) */
+	uint64_t pages = ((prp1 & (page - 1)) + bytes + page - 1) >> __builtin_ctzll(page);
 
 	return pages > 2 ? (pages - 1) * 8 : 0;
 }
 
 /* Flash geometry: the die of flash byte @goff (static striping of pages over channels,
  * then over the dies of a channel). */
-static unsigned int tm_die_of(const struct nvmesim_timing *tm, uint64_t goff)
+static inline unsigned int tm_die_of(const struct nvmesim_timing *tm, uint64_t goff)
 {
 	const struct nvmesim_profile_nand *n = &tm->p->nand;
-	uint64_t fp = goff / n->page_bytes;
-	unsigned int ch = (unsigned int)(fp % n->channels);
-	unsigned int d = (unsigned int)((fp / n->channels) % n->dies_per_channel);
+	uint64_t fp = goff >> tm->page_shift;
+	unsigned int ch, d;
 
+	if (tm->geo_pow2) {
+		/* the same as below, with masks and shifts instead of divisions */
+		ch = (unsigned int)fp & (n->channels - 1);
+		d = (unsigned int)(fp >> tm->ch_shift) & tm->dpc_mask;
+		return (d << tm->ch_shift) + ch;
+	}
+	ch = (unsigned int)(fp % n->channels);
+	d = (unsigned int)((fp / n->channels) % n->dies_per_channel);
 	return d * n->channels + ch;
+}
+
+/* The channel of die @d. */
+static inline unsigned int tm_ch_of(const struct nvmesim_timing *tm, unsigned int d)
+{
+	return tm->geo_pow2 ? d & (tm->p->nand.channels - 1) : d % tm->p->nand.channels;
 }
 
 /* ---------------------------------------------------------------- write cache map */
@@ -419,13 +564,13 @@ static void tm_finish(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd)
 	uint64_t x, s, when = c->sched.now;
 
 	if (cmd->state == NVMESIM_CMD_RUNNING) {
-		x = nvmesim_timing_link_ns(c, TM_CQE_BYTES, p->pcie.mps);
-		s = nvmesim_tl_reserve(&tm->d2h, c->sched.now, cmd->t_ready, x) + x;
+		x = tm->l_cqe;
+		s = tm_reserve(&tm->d2h, c->sched.now, cmd->t_ready, x) + x;
 		when = s + p->pcie.write_latency_ns;
 		cmd->t_irq = when;
 		if (cq && cq->q.ien) {
-			x = nvmesim_timing_link_ns(c, TM_MSI_BYTES, p->pcie.mps);
-			s = nvmesim_tl_reserve(&tm->d2h, c->sched.now, s, x) + x;
+			x = tm->l_msi;
+			s = tm_reserve(&tm->d2h, c->sched.now, s, x) + x;
 			cmd->t_irq = s + p->pcie.write_latency_ns + p->host.irq_latency_ns;
 		}
 	}
@@ -443,8 +588,8 @@ uint64_t nvmesim_timing_irq_time(struct nvmesim_ctrl *c)
 	if (!c->tm)
 		return c->sched.now;
 	p = c->tm->p;
-	x = nvmesim_timing_link_ns(c, TM_MSI_BYTES, p->pcie.mps);
-	x += nvmesim_tl_reserve(&c->tm->d2h, c->sched.now, c->sched.now, x);
+	x = c->tm->l_msi;
+	x += tm_reserve(&c->tm->d2h, c->sched.now, c->sched.now, x);
 	return x + p->pcie.write_latency_ns + p->host.irq_latency_ns;
 }
 
@@ -461,7 +606,7 @@ static uint64_t tm_program(struct nvmesim_ctrl *c, unsigned int d, uint64_t byte
 {
 	struct nvmesim_timing *tm = c->tm;
 	const struct nvmesim_profile_nand *n = &tm->p->nand;
-	struct nvmesim_tl *ch = &tm->ch[d % n->channels];
+	struct nvmesim_tl *ch = &tm->ch[tm_ch_of(tm, d)];
 	struct tm_die *die = &tm->die[d];
 	uint64_t x = tm_ch_ns(tm, bytes);
 	uint64_t busy = x + n->tPROG_ns, t = ready, t1, t2;
@@ -544,7 +689,7 @@ static void tm_cache_insert(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd
 
 	tm->cache_used += cmd->bytes;
 	while (left) {
-		len = pb - off % pb;
+		len = pb - (off & (pb - 1));   /* page_bytes is a power of two */
 		if (len > left)
 			len = left;
 		d = tm_die_of(tm, off);
@@ -676,7 +821,7 @@ static void tm_write_in_ev(void *arg, uint64_t data)
 	/* write-through: one program per flash page touched */
 	end = c->sched.now;
 	for (off = cmd->goff, left = cmd->bytes; left; off += len, left -= len) {
-		len = pb - off % pb;
+		len = pb - (off & (pb - 1));   /* page_bytes is a power of two */
 		if (len > left)
 			len = left;
 		end = tm_max(end, tm_program(c, tm_die_of(tm, off), len, c->sched.now));
@@ -714,11 +859,11 @@ static void tm_chunk_ev(void *arg, uint64_t data)
 
 	if (cmd->state == NVMESIM_CMD_RUNNING) {
 		x = tm_ch_ns(tm, len);
-		s = nvmesim_tl_reserve(&tm->ch[ch], c->sched.now, c->sched.now, x) + x;
+		s = tm_reserve(&tm->ch[ch], c->sched.now, c->sched.now, x) + x;
 		if (cmd->tkind == NVMESIM_TK_READ) {
-			x = nvmesim_timing_link_ns(c, len, tm->p->pcie.mps);
+			x = tm_link(tm, len);
 			s = tm_max(s, cmd->t_prp);
-			s = nvmesim_tl_reserve(&tm->d2h, c->sched.now, s, x) + x;
+			s = tm_reserve(&tm->d2h, c->sched.now, s, x) + x;
 		}
 		cmd->t_ready = tm_max(cmd->t_ready, s);
 	}
@@ -750,7 +895,7 @@ static bool tm_read_no_flash(struct nvmesim_ctrl *c, const struct nvmesim_ns *ns
 	struct nvmesim_timing *tm = c->tm;
 	uint64_t g, g1 = (goff + len - 1) >> tm->slot_shift;
 	uint64_t lba = nsoff >> ns->lba_shift, last = (nsoff + len - 1) >> ns->lba_shift;
-	bool cached = tm->slot_mask != 0;
+	bool cached = tm->slot_n != 0;   /* an empty table caches nothing: no lookups */
 
 	for (g = goff >> tm->slot_shift; cached && g <= g1; g++)
 		cached = tm_slot_cached(tm, g);
@@ -779,23 +924,23 @@ static void tm_start_read(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd,
 		cmd->t_ready = tm_dev_read(c, cmd->t_prp, cmd->bytes);
 	cmd->chunks = 1;   /* held until every page is booked */
 	for (; left; off += len, nsoff += len, left -= len) {
-		len = pb - off % pb;
+		len = pb - (off & (pb - 1));   /* page_bytes is a power of two */
 		if (len > left)
 			len = left;
 		if (tm_read_no_flash(c, ns, off, nsoff, len)) {
 			s = tm_max(t_c, cmd->t_prp);
 			if (cmd->tkind == NVMESIM_TK_READ) {
-				x = nvmesim_timing_link_ns(c, len, p->pcie.mps);
-				s = nvmesim_tl_reserve(&tm->d2h, c->sched.now, s, x) + x;
+				x = tm_link(tm, len);
+				s = tm_reserve(&tm->d2h, c->sched.now, s, x) + x;
 			}
 			cmd->t_ready = tm_max(cmd->t_ready, s);
 			continue;
 		}
 		d = tm_die_of(tm, off);
-		s = nvmesim_tl_reserve(&tm->die[d].tl, c->sched.now, t_c, p->nand.tR_ns);
+		s = tm_reserve(&tm->die[d].tl, c->sched.now, t_c, p->nand.tR_ns);
 		cmd->chunks++;
 		if (nvmesim_sched_at(&c->sched, s + p->nand.tR_ns, tm_chunk_ev, cmd,
-				     len | (uint64_t)(d % p->nand.channels) << 32)) {
+				     len | (uint64_t)tm_ch_of(tm, d) << 32)) {
 			cmd->chunks--;   /* no event: count the page as read now */
 			cmd->t_ready = tm_max(cmd->t_ready, s + p->nand.tR_ns);
 		}
@@ -913,6 +1058,16 @@ int nvmesim_timing_new(struct nvmesim_ctrl *c)
 	tm_link_rate(p->pcie.gen, &gt2, &num, &den);
 	tm->link_num = 16 * den;
 	tm->link_den = p->pcie.lanes * gt2 * num;
+	tm->l_req = nvmesim_timing_link_ns(c, 0, 1);
+	tm->l_cqe = nvmesim_timing_link_ns(c, TM_CQE_BYTES, p->pcie.mps);
+	tm->l_msi = nvmesim_timing_link_ns(c, TM_MSI_BYTES, p->pcie.mps);
+	/* mps, mrrs and page_bytes are powers of two (nvmesim_profile_check()) */
+	tm->mrrs_shift = (unsigned int)__builtin_ctz(p->pcie.mrrs);
+	tm->page_shift = (unsigned int)__builtin_ctz(p->nand.page_bytes);
+	tm->geo_pow2 = !(p->nand.channels & (p->nand.channels - 1)) &&
+		       !(p->nand.dies_per_channel & (p->nand.dies_per_channel - 1));
+	tm->ch_shift = (unsigned int)__builtin_ctz(p->nand.channels);
+	tm->dpc_mask = p->nand.dies_per_channel - 1;
 	tm->ndies = p->nand.channels * p->nand.dies_per_channel;
 	tm->unit = (uint64_t)p->nand.planes_per_die * p->nand.page_bytes;
 	for (tm->slot_shift = 0; (1u << (tm->slot_shift + 1)) <= p->nand.page_bytes &&

@@ -39,15 +39,23 @@ struct nvmesim_span {
 	uint64_t e; /* end (exclusive) */
 };
 
+/* Intervals a timeline holds in its own struct before it needs heap storage. */
+#define NVMESIM_TL_INLINE 6
+
 /*
  * struct nvmesim_tl - a resource's booked busy intervals, ascending and
- * disjoint; intervals that ended before the current time are dropped.
+ * disjoint; intervals that ended before the current time are dropped (not
+ * necessarily at once).  A timeline usually holds one or two intervals, so
+ * the first few live in the struct itself: booking a random die then touches
+ * the die's own cache lines only.  The struct must not move once used (@v
+ * may point into it).
  */
 struct nvmesim_tl {
-	struct nvmesim_span *v; /* storage; live entries are v[head .. head + n) */
-	unsigned int head;      /* first live entry */
-	unsigned int n;         /* live entries */
-	unsigned int cap;       /* entries allocated */
+	struct nvmesim_span *v; /* storage: @inl or the heap; entries v[head .. head + n) */
+	unsigned int head;      /* first entry */
+	unsigned int n;         /* entries */
+	unsigned int cap;       /* entries of storage */
+	struct nvmesim_span inl[NVMESIM_TL_INLINE]; /* the storage while it is small enough */
 };
 
 /* nvmesim_tl_fit - earliest start >= @ready at which @dur ns fit into @tl (intervals
@@ -61,6 +69,43 @@ NVMESIM_PRIV void nvmesim_tl_book(struct nvmesim_tl *tl, uint64_t t, uint64_t du
 /* nvmesim_tl_reserve - fit and book @dur ns at or after @ready; returns the start */
 NVMESIM_PRIV uint64_t nvmesim_tl_reserve(struct nvmesim_tl *tl, uint64_t now, uint64_t ready,
 					 uint64_t dur);
+
+/* nvmesim_tl_make_room - drop intervals that ended by @now and make room for one more at the
+ * end (growing the storage if needed); returns the index after the last interval, which
+ * equals tl->cap when no memory could be had */
+NVMESIM_PRIV unsigned int nvmesim_tl_make_room(struct nvmesim_tl *tl, uint64_t now);
+
+/*
+ * nvmesim_tl_reserve_inline - nvmesim_tl_reserve() with its common case inline:
+ * nothing is booked after @ready, so the booking extends or follows the last
+ * interval.  (Measured on 4 KiB random reads: three bookings in four are of
+ * this kind, with one live interval on average.)  The model never books for
+ * the past (@ready >= @now: every stage starts at or after the event that
+ * books it), so intervals that ended by @now cannot be in the way: this path
+ * leaves dropping them until the storage is full, or to the slow path.
+ * Returns the start, exactly as nvmesim_tl_reserve() would.
+ */
+static inline uint64_t nvmesim_tl_reserve_inline(struct nvmesim_tl *tl, uint64_t now,
+						 uint64_t ready, uint64_t dur)
+{
+	unsigned int end = tl->head + tl->n;
+
+	if (dur && (!tl->n || tl->v[end - 1].e <= ready)) {
+		if (tl->n && tl->v[end - 1].e == ready) {
+			tl->v[end - 1].e = ready + dur;
+			return ready;
+		}
+		if (end == tl->cap)
+			end = nvmesim_tl_make_room(tl, now);
+		if (end < tl->cap) {
+			tl->v[end].s = ready;
+			tl->v[end].e = ready + dur;
+			tl->n++;
+			return ready;
+		}
+	}
+	return nvmesim_tl_reserve(tl, now, ready, dur);
+}
 
 /* nvmesim_tl_fini - free the intervals of @tl */
 NVMESIM_PRIV void nvmesim_tl_fini(struct nvmesim_tl *tl);

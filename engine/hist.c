@@ -49,25 +49,10 @@ void nvmesim_hist_init(struct nvmesim_hist *h)
 	h->min = UINT64_MAX;
 }
 
-/*
- * hist_index - the bucket of @v: the index formula of the file comment.
- * Inline, because the exported nvmesim_hist_bucket() is called through the
- * PLT from inside a shared library, which costs as much as the work.
- */
-static inline unsigned int hist_index(uint64_t v)
-{
-	unsigned int s = 63u - (unsigned int)__builtin_clzll(v | NVMESIM_HIST_SUB) -
-			 NVMESIM_HIST_SUB_BITS;
-	uint64_t i = ((uint64_t)s << NVMESIM_HIST_SUB_BITS) + (v >> s);
-
-	/* values of 2^43 and more share the last bucket (a conditional move, not a branch) */
-	return i > HIST_LAST ? HIST_LAST : (unsigned int)i;
-}
-
 /* nvmesim_hist_bucket - index of the bucket holding @v; returns 0 .. NVMESIM_HIST_BUCKETS - 1 */
 unsigned int nvmesim_hist_bucket(uint64_t v)
 {
-	return hist_index(v);
+	return nvmesim_hist_index(v);
 }
 
 /* nvmesim_hist_bounds - the smallest and largest value bucket @i holds (the last one is open) */
@@ -96,21 +81,7 @@ void nvmesim_hist_bounds(unsigned int i, uint64_t *lo, uint64_t *hi)
  */
 void nvmesim_hist_record(struct nvmesim_hist *h, uint64_t v)
 {
-	double x = (double)v;
-	double delta = x - h->mean;
-	/* 1/n does not depend on the previous mean, so the division runs beside the chain */
-	double inv;
-
-	h->buckets[hist_index(v)]++;
-	h->count++;
-	inv = 1.0 / (double)h->count;
-	h->sum += v;
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->mean += delta * inv;
-	h->m2 += delta * (x - h->mean);
+	nvmesim_hist_add(h, v);   /* engine/nvmesim-internal.h */
 }
 
 /*

@@ -84,8 +84,9 @@ static int range_holds(const struct nvmesim_iova_range *r, uint64_t iova, uint64
 	return iova >= r->iova && iova - r->iova <= r->len && len <= r->len - (iova - r->iova);
 }
 
-/* nvmesim_iova_ptr - host pointer for [iova, iova+len), or NULL if any byte is unmapped */
-void *nvmesim_iova_ptr(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
+/* nvmesim_iova_ptr_lookup - host pointer for [iova, iova+len), or NULL if any byte is
+ * unmapped (the search behind the inline nvmesim_iova_ptr()) */
+void *nvmesim_iova_ptr_lookup(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
 {
 	unsigned int lo = 0, hi = m->nr;
 

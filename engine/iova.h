@@ -44,8 +44,24 @@ NVMESIM_PRIV int nvmesim_iova_add(struct nvmesim_iova_map *m, uint64_t iova, uin
 /* nvmesim_iova_remove - unmap the range that starts at @iova with length @len; 0 or -ENOENT */
 NVMESIM_PRIV int nvmesim_iova_remove(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len);
 
-/* nvmesim_iova_ptr - host pointer for [iova, iova+len) if wholly mapped, else NULL */
-NVMESIM_PRIV void *nvmesim_iova_ptr(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len);
+/* nvmesim_iova_ptr_lookup - nvmesim_iova_ptr() past its last-hit check */
+NVMESIM_PRIV void *nvmesim_iova_ptr_lookup(struct nvmesim_iova_map *m, uint64_t iova,
+					   uint64_t len);
+
+/* nvmesim_iova_ptr - host pointer for [iova, iova+len) if wholly mapped, else NULL.  Inline
+ * for its common case, the range of the last hit (host memory is usually one range, and
+ * every DMA of a command goes through here). */
+static inline void *nvmesim_iova_ptr(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
+{
+	if (m->last < m->nr) {
+		const struct nvmesim_iova_range *r = &m->r[m->last];
+
+		if (iova >= r->iova && iova - r->iova <= r->len &&
+		    len <= r->len - (iova - r->iova))
+			return r->vaddr + (iova - r->iova);
+	}
+	return nvmesim_iova_ptr_lookup(m, iova, len);
+}
 
 /* nvmesim_iova_read - DMA from host memory at @iova into @buf; 0 or -EFAULT */
 NVMESIM_PRIV int nvmesim_iova_read(struct nvmesim_iova_map *m, uint64_t iova, void *buf,

@@ -50,7 +50,7 @@
 #define RWMIX_UNSET 0xffffffffu
 
 #define JOB_SETTINGS_NR 15
-#define NS_SETTINGS_NR 2
+#define NS_SETTINGS_NR 3
 #define TOP_SETTINGS_NR 13
 
 NVMESIM_STATIC_ASSERT(sizeof(unsigned int) == sizeof(uint32_t),
@@ -73,6 +73,7 @@ struct trace_job {
 /* struct trace_ns - a namespace as read */
 struct trace_ns {
 	struct nvmesim_trace_ns ns;            /* what the reader hands out */
+	int data;                              /* index into data_names */
 	struct tpos pos;                       /* the namespace's mapping */
 	unsigned int seen[NS_SETTINGS_NR];     /* line that set each key */
 };
@@ -117,6 +118,10 @@ struct nvmesim_trace {
 	bool eof;                              /* read() returned 0 */
 	unsigned long line;                    /* 1-based line of buf[pos] */
 	unsigned int dash_col;                 /* 0-based column of the items' dashes */
+	bool ahead;                            /* the line at pos was looked at already: */
+	size_t ahead_len;                      /* ... its length, */
+	size_t ahead_next;                     /* ... the offset of the line after it, */
+	size_t ahead_ind;                      /* ... and its indent (it is not blank) */
 
 	uint64_t nr_ops;                       /* operations returned so far */
 	uint64_t fast_ops;                     /* of which the scanner split */
@@ -206,10 +211,14 @@ static const struct nvmesim_settings_table job_table = {
 };
 NVMESIM_STATIC_ASSERT(NVMESIM_ARRAY_SIZE(job_settings) == JOB_SETTINGS_NR, "job seen size");
 
+static const char *const data_names[] = { "store", "discard", NULL };
+
 static const struct nvmesim_setting ns_settings[] = {
 	{ "size", NVMESIM_SET_SIZE, NSF(ns.size), 1, 0, NULL, "namespace size" },
 	{ "lba_size", NVMESIM_SET_SIZE32, NSF(ns.lba_bytes), 512, 4096, NULL,
 	  "logical block size: 512 or 4096" },
+	{ "data", NVMESIM_SET_ENUM, NSF(data), 0, 0, data_names,
+	  "store the data written, or discard it (reads return zeros)" },
 };
 NVMESIM_STATIC_ASSERT(NVMESIM_ARRAY_SIZE(ns_settings) == NS_SETTINGS_NR, "ns seen size");
 
@@ -633,6 +642,7 @@ static int settings_finish(struct nvmesim_trace *t, const char *file, struct nvm
 					 "expected a size in whole %u-byte blocks, got %llu bytes",
 					 t->ns[i].ns.lba_bytes,
 					 (unsigned long long)t->ns[i].ns.size);
+		t->ns[i].ns.discard_data = t->ns[i].data == 1;
 		t->s.ns[i] = t->ns[i].ns;
 	}
 	for (i = 0; i < t->s.nr_jobs; i++) {
@@ -1029,6 +1039,12 @@ static int op_allowed(struct nvmesim_trace *t, const struct op_build *b, uint32_
 			 "expected a key of %s (%s), got '%s'", kind, list, op_keys[first]);
 }
 
+/* op_cdw - CDW(10 + @i) of a raw command: its value if the key was given, else 0 */
+static uint32_t op_cdw(const struct op_build *b, unsigned int i)
+{
+	return b->have & KB(K_CDW10 + i) ? (uint32_t)b->cdw[i] : 0;
+}
+
 /* op_finish - check the operation as a whole and fill in defaults; 0 or -EINVAL */
 static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_trace_op *op,
 		     struct nvmesim_diag *diag)
@@ -1090,12 +1106,12 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 		if (!admin && !(b->have & KB(K_NSID)))
 			op->nsid = 1;
 		op->cmd.nsid = op->nsid;
-		op->cmd.cdw10 = (uint32_t)b->cdw[0];
-		op->cmd.cdw11 = (uint32_t)b->cdw[1];
-		op->cmd.cdw12 = (uint32_t)b->cdw[2];
-		op->cmd.cdw13 = (uint32_t)b->cdw[3];
-		op->cmd.cdw14 = (uint32_t)b->cdw[4];
-		op->cmd.cdw15 = (uint32_t)b->cdw[5];
+		op->cmd.cdw10 = op_cdw(b, 0);
+		op->cmd.cdw11 = op_cdw(b, 1);
+		op->cmd.cdw12 = op_cdw(b, 2);
+		op->cmd.cdw13 = op_cdw(b, 3);
+		op->cmd.cdw14 = op_cdw(b, 4);
+		op->cmd.cdw15 = op_cdw(b, 5);
 	} else if (kinds & KB(K_MMIO)) {
 		op->kind = NVMESIM_OP_MMIO;
 		r = op_allowed(t, b, op->write ? ALLOW_MMIO & ~(KB(K_EXPECT) | KB(K_MASK)) :
@@ -1162,8 +1178,7 @@ static void op_begin(struct op_build *b, struct nvmesim_trace_op *op, struct tpo
 	b->have = 0;
 	b->pos = p;
 	b->reg_width = 0;
-	memset(b->cdw, 0, sizeof(b->cdw));
-	memset(op, 0, sizeof(*op));
+	memset(op, 0, sizeof(*op));   /* (b->cdw is read only where its key was given) */
 }
 
 /* op_from_events - build the operation whose mapping starts at @y's current event */
@@ -1548,24 +1563,35 @@ static int next_op_lines(struct nvmesim_trace *t, struct nvmesim_trace_op *op,
 	struct fkv kv[FAST_MAX_KV];
 	struct tline l;
 	struct tpos p;
-	size_t ind, rel, end, i, kc = 0;
+	size_t ind, rel, end, i, kc = 0, first_len, first_next, ahead_rel = 0;
 	unsigned long lines, content_lines = 1;
-	bool blank, multi = false, gap = false;
+	bool blank, multi = false, gap = false, ahead = false;
 	int nkv = -1, r;
 
-	/* find the item's first line */
-	for (;;) {
-		r = line_at(t, 0, &l);
-		if (r < 0)
-			return line_io_err(t, r, diag);
-		if (r)
-			return 0;
-		ind = line_indent(&l, &blank);
-		if (!blank)
-			break;
-		t->pos += l.next;
-		t->line++;
+	/* find the item's first line (the previous call may have looked at it already:
+	 * finding the end of an item reads the line after it) */
+	if (t->ahead) {
+		l.text = t->buf + t->pos;
+		l.len = t->ahead_len;
+		l.next = t->ahead_next;
+		ind = t->ahead_ind;
+		t->ahead = false;
+	} else {
+		for (;;) {
+			r = line_at(t, 0, &l);
+			if (r < 0)
+				return line_io_err(t, r, diag);
+			if (r)
+				return 0;
+			ind = line_indent(&l, &blank);
+			if (!blank)
+				break;
+			t->pos += l.next;
+			t->line++;
+		}
 	}
+	first_len = l.len;
+	first_next = l.next;
 	if (ind != t->dash_col || l.text[ind] != '-' ||
 	    (ind + 1 < l.len && l.text[ind + 1] != ' ' && l.text[ind + 1] != '\t')) {
 		r = after_ops_lines(t, &l, ind, diag);
@@ -1583,12 +1609,19 @@ static int next_op_lines(struct nvmesim_trace *t, struct nvmesim_trace_op *op,
 			break;
 		ind = line_indent(&l, &blank);
 		lines++;
+		if (!blank && ind <= t->dash_col) {
+			/* the next item (or whatever ends the sequence): remember it */
+			ahead = true;
+			ahead_rel = rel;
+			t->ahead_len = l.len;
+			t->ahead_next = l.next - rel;
+			t->ahead_ind = ind;
+			break;
+		}
 		rel = l.next;
 		if (blank) {
 			continue;
 		}
-		if (ind <= t->dash_col)
-			break;
 		if (lines > content_lines + 1)
 			gap = true;
 		multi = true;
@@ -1596,10 +1629,11 @@ static int next_op_lines(struct nvmesim_trace *t, struct nvmesim_trace_op *op,
 		content_lines = lines;
 	}
 
-	/* the scanner's two forms: "- {k: v, ...}" and lines of "k: v" */
-	r = line_at(t, 0, &l);
-	if (r)
-		return line_io_err(t, r < 0 ? r : -EIO, diag);
+	/* the scanner's two forms: "- {k: v, ...}" and lines of "k: v" (the buffer may
+	 * have moved since the first line was found) */
+	l.text = t->buf + t->pos;
+	l.len = first_len;
+	l.next = first_next;
 	i = t->dash_col + 1;
 	while (i < l.len && l.text[i] == ' ')
 		i++;
@@ -1636,6 +1670,8 @@ static int next_op_lines(struct nvmesim_trace *t, struct nvmesim_trace_op *op,
 		return r;
 	t->pos += end;
 	t->line += content_lines;
+	/* the line after the item is the next call's first, unless blank lines lie between */
+	t->ahead = ahead && ahead_rel == end;
 	return 1;
 }
 
@@ -1765,6 +1801,7 @@ static int lines_start(struct nvmesim_trace *t, unsigned long line, unsigned int
 	t->len = 0;
 	t->pos = 0;
 	t->eof = false;
+	t->ahead = false;
 	t->line = line;
 	t->dash_col = col;
 	return 0;

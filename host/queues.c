@@ -116,7 +116,7 @@ int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
 {
 	struct nvmesim_host_qp *qp = host_qp(host, qid);
 	struct nvmesim_host_req *req;
-	struct nvmesim_sqe sqe;
+	struct nvmesim_sqe *sqe;
 	int tag, err;
 
 	if (!qp || !cmd || (len && !buf))
@@ -125,24 +125,26 @@ int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
 	tag = host_get_tag(qp);
 	if (tag < 0)
 		return -EBUSY;
+	/* a free tag means a free SQ entry (at most entries - 1 tags), checked anyway */
+	if (nvmesim_ring_full(&qp->sq.r))
+		return -EBUSY;
 	req = &qp->reqs[tag];
-	sqe = *cmd;
-	sqe.cid = (uint16_t)tag;
+	/* Build the entry in its slot: the slot is the host's until the tail doorbell
+	 * announces it, so a failure below leaves nothing behind. */
+	sqe = &qp->sq.sqes[qp->sq.r.tail];
+	*sqe = *cmd;
+	sqe->cid = (uint16_t)tag;
 	/* Without data the caller's PRP fields stay: raw commands (Doorbell Buffer
 	 * Config, hand-made queue creation) carry their own pointers. */
 	if (len) {
 		err = nvmesim_host_prp_build(host->hm, host->page_size, buf, len, &req->prp);
 		if (err)
 			return err;
-		sqe.flags &= (uint8_t)~0xc0u; /* PSDT 00b: PRPs (§4.2) */
-		sqe.prp1 = req->prp.prp1;
-		sqe.prp2 = req->prp.prp2;
+		sqe->flags &= (uint8_t)~0xc0u; /* PSDT 00b: PRPs (§4.2) */
+		sqe->prp1 = req->prp.prp1;
+		sqe->prp2 = req->prp.prp2;
 	}
-	err = nvmesim_hsq_post(&qp->sq, &sqe);
-	if (err) {
-		nvmesim_host_prp_release(host->hm, &req->prp);
-		return err;
-	}
+	qp->sq.r.tail = nvmesim_ring_next(&qp->sq.r, qp->sq.r.tail);
 	req->busy = true;
 	req->done = done;
 	req->arg = arg;
@@ -197,7 +199,9 @@ static void host_complete(struct nvmesim_host *host, struct nvmesim_host_qp *qp,
 	req = &sqp->reqs[cqe->cid];
 	done = req->done;
 	arg = req->arg;
-	nvmesim_host_prp_release(host->hm, &req->prp);
+	/* (most commands have no PRP list: skip the call) */
+	if (req->prp.nr_lists || req->prp.lists != req->prp.inline_lists)
+		nvmesim_host_prp_release(host->hm, &req->prp);
 	req->busy = false;
 	req->done = NULL;
 	req->arg = NULL;

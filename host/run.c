@@ -189,6 +189,7 @@ static int run_sim_opts(struct nvmesim_sim_opts *so, const struct nvmesim_profil
 		so->ns[i].nsze = size >> shift;
 		so->ns[i].lba_shift = shift;
 		so->ns[i].backing_file = NULL;
+		so->ns[i].discard_data = set->nr_ns ? set->ns[i].discard_data : false;
 	}
 	return 0;
 }

@@ -58,6 +58,10 @@ NVMESIM_CHECKS += %reldir%/check_prp %reldir%/check_store %reldir%/check_nvm
 %canon_reldir%_check_store_SOURCES = %reldir%/check_store.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_nvm_SOURCES = %reldir%/check_nvm.c $(NVMESIM_CHECK_COMMON)
 
+# Fast paths of replay: scheduler, timelines, zero fill, discarded data (performance).
+NVMESIM_CHECKS += %reldir%/check_fastpath
+%canon_reldir%_check_fastpath_SOURCES = %reldir%/check_fastpath.c $(NVMESIM_CHECK_COMMON)
+
 # Latency histograms and the report writers and plots (reports helper).
 NVMESIM_CHECKS += %reldir%/check_hist %reldir%/check_report
 %canon_reldir%_check_hist_SOURCES = %reldir%/check_hist.c $(NVMESIM_CHECK_COMMON)

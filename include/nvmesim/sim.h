@@ -28,11 +28,17 @@ NVMESIM_BEGIN_DECLS
  * @lba_shift: 9 for 512-byte or 12 for 4096-byte logical blocks
  * @backing_file: if set, the namespace's data lives in this file (created and
  *                sized as needed) instead of the sparse in-memory store
+ * @discard_data: keep no data at all: writes succeed and are timed but their
+ *                data is dropped, reads (and Compare) see zeros, NUSE stays 0;
+ *                memory stays constant however much is written.  Not with
+ *                @backing_file.  With a profile's nand.unwritten_read = fast
+ *                every read then counts as a read of never-written blocks.
  */
 struct nvmesim_sim_ns_opts {
 	uint64_t nsze;
 	unsigned int lba_shift;
 	const char *backing_file;
+	bool discard_data;
 };
 
 /**

@@ -98,10 +98,14 @@ struct nvmesim_trace_host {
  * struct nvmesim_trace_ns - a namespace the trace asks for
  * @size: bytes
  * @lba_bytes: 512 or 4096
+ * @discard_data: `data: discard`: the namespace keeps no data (writes are
+ *                timed but dropped, reads return zeros), so write-heavy
+ *                replays of any length fit in memory
  */
 struct nvmesim_trace_ns {
 	uint64_t size;
 	uint32_t lba_bytes;
+	bool discard_data;
 };
 
 /**
