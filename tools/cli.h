@@ -47,6 +47,9 @@ int cli_getopt_error(const char *cmd, int c, char **argv, const struct option *o
 /* cli_human - @bytes in binary units ("1 TiB", "1.50 GiB", "512 B") into @b; returns @b */
 const char *cli_human(uint64_t bytes, char *b, size_t len);
 
+/* cli_mkdir_p - create @path and its parents (as mkdir -p); 0 or -errno */
+int cli_mkdir_p(const char *path);
+
 /* cli_mmio_line - register-access log sink: "mmio: ..." lines on stdout */
 void cli_mmio_line(void *arg, const char *line);
 

@@ -144,26 +144,6 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
-/* mkdir_p - create @path and its parents; 0 or -errno */
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	size_t i, n = strlen(path);
-
-	if (n == 0 || n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -errno;
-		buf[i] = path[i];
-	}
-	return 0;
-}
-
 /* default_outdir - "results/<trace file name without .yaml/.yml>" into @b */
 static const char *default_outdir(const char *trace, char *b, size_t len)
 {
@@ -274,7 +254,7 @@ int cmd_run(int argc, char **argv)
 		goto free_args;
 
 	dir = a.outdir ? a.outdir : default_outdir(a.trace, dirbuf, sizeof(dirbuf));
-	err = mkdir_p(dir);
+	err = cli_mkdir_p(dir);
 	if (err) {
 		fprintf(stderr, "nvmesim: run: cannot create %s: %s\n", dir, strerror(-err));
 		status = EXIT_FAILURE;

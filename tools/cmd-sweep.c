@@ -200,26 +200,6 @@ static int sweep_parse(int argc, char **argv, struct sweep_args *a)
 	return 0;
 }
 
-/* mkdir_p - create @path and its parents; 0 or -errno */
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	size_t i, n = strlen(path);
-
-	if (n == 0 || n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -errno;
-		buf[i] = path[i];
-	}
-	return 0;
-}
-
 /* clear_dir - remove the regular files of a point folder left by an earlier sweep */
 static void clear_dir(const char *dir)
 {
@@ -386,7 +366,7 @@ static int run_point(struct sweep_run *r, uint64_t p, const char *dir, const cha
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.name = name;
 	ctx.tty = r->tty;
-	err = mkdir_p(dir);
+	err = cli_mkdir_p(dir);
 	if (err) {
 		fprintf(stderr, "nvmesim: sweep: cannot create %s: %s\n", dir, strerror(-err));
 		return POINT_FAILED;
@@ -735,7 +715,7 @@ static int sweep_setup(struct sweep_run *r, const struct sweep_args *a)
 		dir = dirbuf;
 	}
 	snprintf(points, sizeof(points), "%s/points", dir);
-	err = mkdir_p(points);
+	err = cli_mkdir_p(points);
 	if (err || !realpath(dir, r->dir)) {
 		fprintf(stderr, "nvmesim: sweep: cannot create %s: %s\n", dir,
 			strerror(err ? -err : errno));
