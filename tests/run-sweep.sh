@@ -11,7 +11,8 @@
 set -u
 
 . "${NVMESIM_SRCDIR:-$(dirname "$0")/..}/tests/cli-lib.sh"
-src=${NVMESIM_SRCDIR:-$(dirname "$0")/..}
+# Absolute and without ".." (as --emit-jobs writes it): distcheck's srcdir is "../.."
+src=$(cd "${NVMESIM_SRCDIR:-$(dirname "$0")/..}" && pwd -P)
 trace=$src/tests/traces/sweep.yaml
 vary="--vary jobs.0.iodepth=1,4 --vary host.queues=1,2"
 tab=$(printf '\t')
