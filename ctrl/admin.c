@@ -3,12 +3,13 @@
  * admin.c - the admin command set of the simulated controller (NVMe 2.0 §5).
  *
  * Identify, queue creation and deletion, Get/Set Features, Get Log Page,
- * Asynchronous Event Request, Abort and Keep Alive.  Each handler checks its
- * fields in a fixed order and fails with the status the spec defines for the
- * first broken rule (QEMU hw/nvme/ctrl.c orders its checks the same way and
- * also sets DNR on field errors, since resubmitting the same command cannot
- * succeed); res->why names the rule for the diagnostic exec.c emits, and
- * res->param_loc points at the offending SQE byte for the Error log.
+ * Asynchronous Event Request, Abort, Keep Alive and Doorbell Buffer Config.
+ * Each handler checks its fields in a fixed order and fails with the status
+ * the spec defines for the first broken rule (QEMU hw/nvme/ctrl.c orders its
+ * checks the same way and also sets DNR on field errors, since resubmitting
+ * the same command cannot succeed); res->why names the rule for the
+ * diagnostic exec.c emits, and res->param_loc points at the offending SQE
+ * byte for the Error log.
  *
  * Data goes to the host through the PRP walker (ctrl/prp.h), so a bad PRP
  * becomes PRP Offset Invalid or Data Transfer Error, never a crash.
@@ -121,7 +122,7 @@ static void admin_id_ctrl(const struct nvmesim_ctrl *c, struct nvmesim_id_ctrl *
 	id->rtd3e = (uint32_t)NVMESIM_MIN(c->opts.shutdown_delay_ns / 1000, UINT32_MAX);
 	id->oaes = 0;                     /* no notice events are generated */
 	id->cntrltype = 1;                /* I/O controller */
-	id->oacs = 0;                     /* no optional admin commands (dbbuf, format, ...) */
+	id->oacs = NVMESIM_OACS_DBBUF;    /* Doorbell Buffer Config; no format, ns mgmt, ... */
 	id->acl = 3;                      /* 4 Abort commands at a time */
 	id->aerl = (uint8_t)c->opts.aerl;
 	id->frmw = 0x03;                  /* one slot, slot 1 read only */
@@ -747,6 +748,64 @@ static uint16_t admin_abort(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *sel
 	return NVMESIM_SC_SUCCESS;
 }
 
+/*
+ * Doorbell Buffer Config (NVMe 2.0 §5.8): PRP1 is the shadow doorbell buffer,
+ * PRP2 the EventIdx buffer, each memory page aligned (QEMU nvme_dbbuf_config
+ * fails anything else with Invalid Field).  Every existing queue's shadow gets
+ * its current tail / head (QEMU does this for the admin queue too), and from
+ * now on the controller reads tails and heads there and writes EventIdx
+ * (doorbell.c); later-created queues use their slots at once.
+ */
+static uint16_t admin_dbbuf(struct nvmesim_ctrl *c, const struct nvmesim_sqe *sqe,
+			    struct nvmesim_cmd_res *res)
+{
+	unsigned int q;
+	uint8_t b[4];
+
+	if ((sqe->prp1 | sqe->prp2) & (c->page_size - 1)) {
+		WHY(res, "Doorbell Buffer Config: %s 0x%" PRIx64 " is not aligned to the %u KiB "
+		    "memory page (NVMe 2.0 §5.8)", (sqe->prp1 & (c->page_size - 1)) ?
+		    "shadow doorbell buffer PRP1" : "EventIdx buffer PRP2",
+		    (sqe->prp1 & (c->page_size - 1)) ? sqe->prp1 : sqe->prp2,
+		    c->page_size >> 10);
+		res->param_loc = (sqe->prp1 & (c->page_size - 1)) ? PL_PRP1 : PL_PRP1 + 8;
+		return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
+	}
+	/* each buffer is one memory page (§5.8); one the device cannot reach would leave
+	 * every queue deaf to its shadow, so refuse it as queue memory is refused */
+	if (!nvmesim_iova_ptr(&c->map, sqe->prp1, c->page_size) ||
+	    !nvmesim_iova_ptr(&c->map, sqe->prp2, c->page_size)) {
+		WHY(res, "Doorbell Buffer Config: the %s page at 0x%" PRIx64 " is not in mapped "
+		    "host memory (NVMe 2.0 §5.8)",
+		    nvmesim_iova_ptr(&c->map, sqe->prp1, c->page_size) ? "EventIdx buffer" :
+		    "shadow doorbell buffer",
+		    nvmesim_iova_ptr(&c->map, sqe->prp1, c->page_size) ? sqe->prp2 : sqe->prp1);
+		res->param_loc = nvmesim_iova_ptr(&c->map, sqe->prp1, c->page_size) ?
+				 PL_PRP1 + 8 : PL_PRP1;
+		return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
+	}
+	c->dbbuf_dbs = sqe->prp1;
+	c->dbbuf_eis = sqe->prp2;
+	c->dbbuf = true;
+	for (q = 0; q <= c->opts.max_queues; q++) {
+		if (c->sq[q]) {
+			b[0] = (uint8_t)c->sq[q]->q.r.tail;
+			b[1] = (uint8_t)(c->sq[q]->q.r.tail >> 8);
+			b[2] = b[3] = 0;
+			(void)nvmesim_iova_write(&c->map, c->dbbuf_dbs +
+						 nvmesim_db_slot(c, (uint16_t)q, false), b, 4);
+		}
+		if (c->cq[q]) {
+			b[0] = (uint8_t)c->cq[q]->q.r.head;
+			b[1] = (uint8_t)(c->cq[q]->q.r.head >> 8);
+			b[2] = b[3] = 0;
+			(void)nvmesim_iova_write(&c->map, c->dbbuf_dbs +
+						 nvmesim_db_slot(c, (uint16_t)q, true), b, 4);
+		}
+	}
+	return NVMESIM_SC_SUCCESS;
+}
+
 /* nvmesim_admin_exec - execute admin command @sqe; 15-bit status or NVMESIM_CMD_DEFERRED */
 uint16_t nvmesim_admin_exec(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd,
 			    const struct nvmesim_sqe *sqe, struct nvmesim_cmd_res *res)
@@ -774,9 +833,11 @@ uint16_t nvmesim_admin_exec(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cmd *cmd
 		return nvmesim_aer_submit(c, cmd, res);
 	case NVMESIM_ADM_KEEP_ALIVE:
 		return NVMESIM_SC_SUCCESS;
+	case NVMESIM_ADM_DBBUF_CONFIG:
+		return admin_dbbuf(c, sqe, res);
 	default:
 		WHY(res, "admin opcode 0x%02x is not supported (NVMe 2.0 §5, Figure 138; "
-		    "Identify OACS=0)", sqe->opcode);
+		    "Identify OACS=100h)", sqe->opcode);
 		res->param_loc = 0;
 		return NVMESIM_SC_INVALID_OPCODE | NVMESIM_DNR;
 	}

@@ -83,6 +83,7 @@ struct nvmesim_ctrl_pend {
 /* struct nvmesim_ctrl_sq - a submission queue the host created (or the admin SQ) */
 struct nvmesim_ctrl_sq {
 	struct nvmesim_dsq q;          /* ring state (engine) */
+	uint32_t shadow_bad;           /* shadow tail value last reported invalid (dbbuf) */
 };
 
 /* struct nvmesim_ctrl_cq - a completion queue the host created (or the admin CQ) */
@@ -93,6 +94,7 @@ struct nvmesim_ctrl_cq {
 	struct nvmesim_ctrl_pend *pend_tail; /* newest held CQE */
 	unsigned int nr_pend;          /* CQEs held */
 	bool stalled_logged;           /* diagnostic for this stall already emitted */
+	uint32_t shadow_bad;           /* shadow head value last reported invalid (dbbuf) */
 };
 
 /* struct nvmesim_ctrl_event - one asynchronous event waiting to be reported */
@@ -138,8 +140,15 @@ struct nvmesim_ctrl {
 	uint16_t *sq_ids;              /* existing I/O SQ ids, ascending (arbitration order) */
 	unsigned int nr_sq_ids;        /* entries in sq_ids */
 	unsigned int nr_prio[4];       /* I/O SQs per QPRIO class (WRR passes skip empty ones) */
+	uint16_t rr_last[5];           /* per QPRIO class (4: round robin over all): the SQ
+					* served last, where the next turn continues */
+	unsigned int wrr_cls;          /* WRR: weighted class being served (1..3, 0 = 1) */
+	unsigned int wrr_credit;       /* WRR: commands it may still start this round */
 	bool io_queues_created;        /* an I/O queue was created since the last reset */
 	uint32_t page_size;            /* memory page size from CC.MPS, set at enable */
+	bool dbbuf;                    /* Doorbell Buffer Config in effect (NVMe 2.0 §5.8) */
+	uint64_t dbbuf_dbs;            /* shadow doorbell buffer (IOVA) */
+	uint64_t dbbuf_eis;            /* EventIdx buffer (IOVA) */
 
 	uint64_t rdy_gen;              /* bumps cancel pending CSTS.RDY events */
 	uint64_t shn_gen;              /* bumps cancel pending shutdown completion */
@@ -165,6 +174,9 @@ struct nvmesim_ctrl {
 	uint64_t irq_when;             /* delivery time of the next vector asserted ... */
 	bool irq_when_set;             /* ... when set (else the model's default) */
 	uint64_t irq_taken_at;         /* delivery time of the vector wait() returned last */
+	uint16_t *coal_n;              /* per vector: CQEs posted since its last message
+					* (interrupt coalescing, Feature 08h) */
+	uint32_t *coal_gen;            /* per vector: bumps cancel a pending TIME event */
 
 	struct nvmesim_timing *tm;     /* the timing model, NULL without a profile */
 	unsigned int inflight;         /* timed commands between fetch and completion */
@@ -174,7 +186,7 @@ struct nvmesim_ctrl {
 	struct nvmesim_ctrl_cmd *cmd_free; /* recycled command structs (no malloc per command) */
 	unsigned int nr_cmd_free;      /* entries on cmd_free */
 	uint64_t *cpu_free;            /* host CPUs: busy until (profile only) */
-	uint64_t work_ns[4];           /* cost of each enum nvmesim_host_work (profile only) */
+	uint64_t work_ns[5];           /* cost of each enum nvmesim_host_work (profile only) */
 	unsigned int ncpu;             /* entries of cpu_free */
 	unsigned int cpu;              /* the current host CPU */
 	uint64_t mmio_last;            /* arrival time of the newest posted MMIO write */
@@ -218,6 +230,18 @@ NVMESIM_PRIV void nvmesim_regs_fatal(struct nvmesim_ctrl *c, const char *why);
 
 /* nvmesim_db_write - a host write to the doorbell area at BAR0 @off (>= 0x1000) */
 NVMESIM_PRIV void nvmesim_db_write(struct nvmesim_ctrl *c, uint32_t off, uint32_t val);
+
+/* nvmesim_db_shadow_sq - with Doorbell Buffer Config on: take SQ @sq's tail from its shadow
+ * doorbell and write its EventIdx (= the tail now known) */
+NVMESIM_PRIV void nvmesim_db_shadow_sq(struct nvmesim_ctrl *c, struct nvmesim_ctrl_sq *sq);
+
+/* nvmesim_db_shadow_cq - with Doorbell Buffer Config on: take CQ @cq's head from its shadow
+ * doorbell and write its EventIdx (= the head now known) */
+NVMESIM_PRIV void nvmesim_db_shadow_cq(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cq *cq);
+
+/* nvmesim_db_slot - byte offset of queue @qid's SQ (@is_cq false) or CQ slot in the shadow
+ * doorbell and EventIdx buffers, the same layout as the doorbell registers; returns it */
+NVMESIM_PRIV uint64_t nvmesim_db_slot(const struct nvmesim_ctrl *c, uint16_t qid, bool is_cq);
 
 /* exec.c */
 

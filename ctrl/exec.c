@@ -7,8 +7,9 @@
  * virtual time.  The pass takes commands from the SQs in rounds: the admin SQ
  * first, then the I/O SQs in ascending order, each up to the Arbitration
  * Burst (Feature 01h AB); with CC.AMS = weighted round robin the urgent class
- * goes first and high/medium/low SQs get HPW+1/MPW+1/LPW+1 bursts per round (a
- * per-round simplification of §3.4.2.2's credit scheme).  Each command
+ * is drained first (strict priority) and the high/medium/low classes may start
+ * HPW+1/MPW+1/LPW+1 commands per round, shared among their SQs in bursts
+ * (exec_fetch_ev).  Each command
  * executes when fetched (this is a functional model: data moves at once) and
  * its completion is posted cmd_delay_ns later.
  *
@@ -21,9 +22,12 @@
  * MSI-X: after a post to a CQ with interrupts enabled its vector is asserted.
  * Vectors asserted but not yet delivered by the end's wait are kept once each,
  * in assertion order, the way an eventfd per vector accumulates them (or a
- * local APIC's one request bit per vector).  Each entry carries the time from
- * which the host can take it: now for the functional model, the arrival of
- * the MSI-X message plus host.irq_latency_ns with a profile.
+ * local APIC's one request bit per vector).  With interrupt coalescing
+ * (Feature 08h) an I/O CQ's vector is asserted only once THR + 1 CQEs are
+ * unsignalled on it, or TIME after the first (exec_cq_signal).  Each entry
+ * carries the time from which the host can take it: now for the functional
+ * model, the arrival of the MSI-X message plus host.irq_latency_ns with a
+ * profile.
  *
  * Command structs are recycled through a free list, so steady I/O does not
  * call malloc.
@@ -102,12 +106,71 @@ int nvmesim_exec_irq_pop(struct nvmesim_ctrl *c, uint32_t *vector)
 	return 1;
 }
 
+/* The aggregation time of vector (@data & 0xffff) ran out (Feature 08h TIME): signal the
+ * CQEs still unsignalled, unless a message went out since (generation @data >> 16). */
+static void exec_coalesce_ev(void *arg, uint64_t data)
+{
+	struct nvmesim_ctrl *c = arg;
+	uint16_t iv = (uint16_t)(data & 0xffff);
+
+	if (iv >= c->opts.max_vectors || c->coal_gen[iv] != (uint32_t)(data >> 16) ||
+	    !c->coal_n[iv])
+		return;
+	c->coal_n[iv] = 0;
+	c->coal_gen[iv]++;
+	exec_irq(c, iv);
+}
+
+/*
+ * A CQE was posted to @cq, which has interrupts enabled: send its vector's
+ * MSI-X message now, or aggregate (NVMe 2.0 §5.27.1.9 Interrupt Coalescing).
+ * Coalescing applies when Feature 08h has both THR and TIME non-zero (either
+ * one 0 disables it), the CQ is not the admin CQ, and Feature 09h has not set
+ * Coalescing Disable for the vector (§5.27.1.10).  Then the message waits
+ * until THR + 1 CQEs (THR is 0's based) are unsignalled on the vector, or
+ * until TIME * 100 us have passed since the first of them.  Any message sent
+ * on the vector signals all of them (an admin CQ sharing vector 0 included).
+ */
+static void exec_cq_signal(struct nvmesim_ctrl *c, const struct nvmesim_ctrl_cq *cq)
+{
+	uint16_t iv = cq->q.iv;
+	unsigned int thr = c->feat.coalesce & 0xff;
+	unsigned int time = (c->feat.coalesce >> 8) & 0xff;
+
+	if (iv >= c->opts.max_vectors)
+		return;
+	if (!thr || !time || cq->q.qid == 0 || c->feat.iv_cd[iv]) {
+		if (c->coal_n[iv]) {
+			c->coal_n[iv] = 0;
+			c->coal_gen[iv]++;
+		}
+		exec_irq(c, iv);
+		return;
+	}
+	if (++c->coal_n[iv] > thr) {
+		c->coal_n[iv] = 0;
+		c->coal_gen[iv]++;
+		exec_irq(c, iv);
+		return;
+	}
+	if (c->coal_n[iv] == 1 &&
+	    nvmesim_sched_at(&c->sched, c->sched.now + (uint64_t)time * 100000u,
+			     exec_coalesce_ev, c, (uint64_t)c->coal_gen[iv] << 16 | iv)) {
+		/* no memory for the timer: do not leave the CQE unsignalled */
+		c->coal_n[iv] = 0;
+		c->coal_gen[iv]++;
+		exec_irq(c, iv);
+	}
+}
+
 static int exec_cq_post_one(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cq *cq,
 			    const struct nvmesim_cqe *cqe)
 {
 	char why[160];
 	int ret;
 
+	if (c->dbbuf)
+		nvmesim_db_shadow_cq(c, cq);   /* the host may have consumed entries (§5.8) */
 	ret = nvmesim_dcq_post(&cq->q, &c->map, cqe);
 	if (ret == -EFAULT) {
 		snprintf(why, sizeof(why), "CQ%u entry %u at IOVA 0x%" PRIx64 " is not in mapped "
@@ -119,7 +182,7 @@ static int exec_cq_post_one(struct nvmesim_ctrl *c, struct nvmesim_ctrl_cq *cq,
 	if (ret)
 		return ret;
 	if (cq->q.ien)
-		exec_irq(c, cq->q.iv);
+		exec_cq_signal(c, cq);
 	return 0;
 }
 
@@ -458,13 +521,16 @@ static unsigned int exec_fetch(struct nvmesim_ctrl *c, uint16_t qid, unsigned in
  * exec_fetch_sq - exec_fetch() for SQ @qid, which most often holds nothing: a fetch
  * pass looks at every SQ at least twice.  An empty (or absent) SQ is answered here,
  * with the one effect exec_fetch() would have then (noting that fetching is blocked).
+ * With shadow doorbells the SQ's tail is re-read from the shadow first.
  */
 static inline unsigned int exec_fetch_sq(struct nvmesim_ctrl *c, uint16_t qid, unsigned int max)
 {
-	const struct nvmesim_ctrl_sq *sq = c->sq[qid];
+	struct nvmesim_ctrl_sq *sq = c->sq[qid];
 
 	if (!sq || !max)
 		return 0;
+	if (c->dbbuf)
+		nvmesim_db_shadow_sq(c, sq);   /* new tail from the shadow, EventIdx back (§5.8) */
 	if (nvmesim_ring_empty(&sq->q.r)) {
 		if (c->tm && c->inflight >= c->opts.profile->ctrl.max_inflight &&
 		    nvmesim_regs_running(c))
@@ -482,18 +548,116 @@ static unsigned int exec_burst(const struct nvmesim_ctrl *c)
 	return ab == 7 ? 0xffffffffu : 1u << ab;
 }
 
+/* The index in c->sq_ids after SQ @last (wrapping to 0): where a turn that continues
+ * after @last starts. */
+static unsigned int exec_turn_start(const struct nvmesim_ctrl *c, uint16_t last)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_sq_ids; i++)
+		if (c->sq_ids[i] > last)
+			return i;
+	return 0;
+}
+
+/*
+ * One round-robin turn over the I/O SQs of QPRIO class @cls (4: all SQs), each
+ * fetching up to NVMESIM_MIN(@burst, *@credit) commands, *@credit going down
+ * by what is fetched.  The turn starts after the SQ served last, so that when
+ * fetching stops at ctrl.max_inflight and resumes a slot at a time, the SQs
+ * take the free slots in turn (as an arbiter that keeps its position does)
+ * rather than the lowest QID taking them all.  Returns how many were fetched.
+ */
+static unsigned int exec_turn(struct nvmesim_ctrl *c, unsigned int cls, unsigned int burst,
+			      unsigned int *credit)
+{
+	unsigned int i, j, k, n = 0, nr = c->nr_sq_ids;
+
+	i = exec_turn_start(c, c->rr_last[cls]);
+	for (j = 0; j < nr && *credit; j++, i = i + 1 == nr ? 0 : i + 1) {
+		uint16_t qid = c->sq_ids[i];
+
+		if (cls < 4 && c->sq[qid]->q.prio != cls)
+			continue;
+		k = exec_fetch_sq(c, qid, NVMESIM_MIN(burst, *credit));
+		if (k)
+			c->rr_last[cls] = qid;
+		*credit -= k;
+		n += k;
+	}
+	return n;
+}
+
+/*
+ * One weighted class of a WRR round (NVMe 2.0 §3.4.2.2): the class may start
+ * @credit commands this round (its weight + 1), taken from its SQs in turn,
+ * at most @burst at a time from one SQ; returns how many were fetched.
+ */
+static unsigned int exec_wrr_class(struct nvmesim_ctrl *c, unsigned int cls, unsigned int *credit,
+				   unsigned int burst)
+{
+	unsigned int got, n = 0;
+
+	do {
+		got = exec_turn(c, cls, burst, credit);
+		n += got;
+	} while (got && *credit);
+	return n;
+}
+
+/*
+ * The weighted part of a WRR round: high, medium and low in turn, each
+ * until its credit is spent or its SQs are empty.  The position (class and
+ * credit left) survives a stop at ctrl.max_inflight, so when slots free one
+ * at a time the classes still get their weights' shares.  Returns how many
+ * commands were fetched.
+ */
+static unsigned int exec_wrr_weighted(struct nvmesim_ctrl *c, const unsigned int *weight,
+				      unsigned int burst)
+{
+	unsigned int steps, cls, n = 0;
+
+	for (steps = 0; steps < 3 && !c->fetch_blocked; steps++) {
+		cls = c->wrr_cls ? c->wrr_cls : 1;
+		if (!c->wrr_credit)
+			c->wrr_credit = weight[cls];
+		if (c->nr_prio[cls])
+			n += exec_wrr_class(c, cls, &c->wrr_credit, burst);
+		if (c->wrr_credit && c->fetch_blocked && c->nr_prio[cls]) {
+			c->wrr_cls = cls;   /* resume here when a slot frees */
+			break;
+		}
+		c->wrr_cls = cls == 3 ? 1 : cls + 1;
+		c->wrr_credit = 0;
+	}
+	return n;
+}
+
+/*
+ * A fetch pass, in rounds until nothing more is fetched.  Each round: the
+ * admin SQ (one burst); then, with CC.AMS = round robin, one burst from every
+ * I/O SQ in turn (§3.4.2.1); with CC.AMS = weighted round robin with urgent
+ * priority class (§3.4.2.2), the urgent SQs are drained first (strict
+ * priority: in turns of one burst each until they are empty or fetching
+ * stops), then the high, medium and low classes get HPW+1, MPW+1 and LPW+1
+ * commands (Feature 01h) shared among their SQs in bursts.  When fetching
+ * stops at ctrl.max_inflight, the next pass (at the next completion) starts
+ * again with the admin SQ and the urgent class, so urgent commands take the
+ * first free slots, and then continues the weighted round where it stopped.
+ */
 static void exec_fetch_ev(void *arg, uint64_t data)
 {
 	struct nvmesim_ctrl *c = arg;
 	unsigned int burst = exec_burst(c);
-	unsigned int weight[4], i, n, cls;
+	unsigned int weight[4], n, u, unlimited;
 	bool wrr;
 
 	(void)data;
 	c->fetch_scheduled = false;
+	c->fetch_blocked = false;   /* found again by this pass if still at ctrl.max_inflight */
 	wrr = NVMESIM_FIELD_GET(nvmesim_bar_get32(&c->bar, NVMESIM_REG_CC), CC_AMS) ==
 	      NVMESIM_CC_AMS_WRRU;
-	weight[0] = 1;                                   /* urgent: strict priority */
+	weight[0] = 0;                                   /* urgent: strict priority */
 	weight[1] = ((c->feat.arb >> 24) & 0xff) + 1;    /* high */
 	weight[2] = ((c->feat.arb >> 16) & 0xff) + 1;    /* medium */
 	weight[3] = ((c->feat.arb >> 8) & 0xff) + 1;     /* low */
@@ -501,21 +665,19 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 	do {
 		c->fetch_again = false;
 		n = exec_fetch_sq(c, 0, burst);
-		for (cls = 0; cls < (wrr ? 4u : 1u); cls++) {
-			if (wrr && !c->nr_prio[cls])
-				continue;
-			for (i = 0; i < c->nr_sq_ids; i++) {
-				uint16_t qid = c->sq_ids[i];
-				unsigned int quota = burst;
-
-				if (wrr) {
-					if (c->sq[qid]->q.prio != cls)
-						continue;
-					quota = burst == 0xffffffffu ? burst : burst * weight[cls];
-				}
-				n += exec_fetch_sq(c, qid, quota);
-			}
+		if (!wrr) {
+			unlimited = UINT32_MAX;
+			n += exec_turn(c, 4, burst, &unlimited);
+			continue;
 		}
+		if (c->nr_prio[0]) {
+			do {
+				unlimited = UINT32_MAX;
+				u = exec_turn(c, 0, burst, &unlimited);
+				n += u;
+			} while (u && nvmesim_regs_running(c));
+		}
+		n += exec_wrr_weighted(c, weight, burst);
 	} while ((n || c->fetch_again) && nvmesim_regs_running(c));
 	c->fetching = false;
 }
@@ -556,6 +718,7 @@ int nvmesim_exec_sq_new(struct nvmesim_ctrl *c, uint16_t qid, uint16_t cqid, uin
 		return -ENOMEM;
 	nvmesim_dsq_init(&sq->q, qid, cqid, iova, size);
 	sq->q.prio = prio;
+	sq->shadow_bad = 0xfffffffeu;   /* nothing reported yet */
 	c->sq[qid] = sq;
 	c->cq[cqid]->nr_sq++;
 	if (qid) {
@@ -578,6 +741,7 @@ int nvmesim_exec_cq_new(struct nvmesim_ctrl *c, uint16_t qid, uint64_t iova, uin
 	if (!cq)
 		return -ENOMEM;
 	nvmesim_dcq_init(&cq->q, qid, iova, size, ien, iv);
+	cq->shadow_bad = 0xfffffffeu;
 	c->cq[qid] = cq;
 	if (qid)
 		c->io_queues_created = true;
@@ -649,11 +813,23 @@ void nvmesim_exec_reset(struct nvmesim_ctrl *c)
 				nvmesim_exec_cq_delete(c, (uint16_t)q);
 		}
 	}
+	c->dbbuf = false;               /* a reset ends Doorbell Buffer Config (§5.8) */
 	c->nr_sq_ids = 0;
 	memset(c->nr_prio, 0, sizeof(c->nr_prio));
+	memset(c->rr_last, 0, sizeof(c->rr_last));
+	c->wrr_cls = 0;
+	c->wrr_credit = 0;
 	c->io_queues_created = false;
 	if (c->irq_pending)
 		memset(c->irq_pending, 0, c->opts.max_vectors);
+	if (c->coal_n) {
+		/* pending TIME events become stale through the generation */
+		for (q = 0; q < c->opts.max_vectors; q++) {
+			if (c->coal_n[q])
+				c->coal_gen[q]++;
+			c->coal_n[q] = 0;
+		}
+	}
 	c->irq_head = 0;
 	c->irq_nr = 0;
 }

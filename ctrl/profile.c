@@ -44,6 +44,7 @@ const struct nvmesim_profile nvmesim_profile_default = {
 		.irq_ns = 500,
 		.reap_ns = 150,
 		.poll_ns = 50,
+		.shadow_update_ns = 30,
 	},
 	.pcie = {
 		.gen = 4,
@@ -116,6 +117,8 @@ static const struct nvmesim_setting profile_settings[] = {
 	  "CPU time to process one CQE" },
 	{ "host.poll", NVMESIM_SET_TIME, P_OFF(host.poll_ns), 0, NS_MAX, NULL,
 	  "CPU time of a CQ poll that finds nothing" },
+	{ "host.shadow_update", NVMESIM_SET_TIME, P_OFF(host.shadow_update_ns), 0, NS_MAX, NULL,
+	  "CPU time of a shadow doorbell write and its EventIdx read" },
 
 	{ "pcie.gen", NVMESIM_SET_UINT, P_OFF(pcie.gen), 1, 6, NULL,
 	  "PCIe generation 1..6 (2.5, 5, 8, 16, 32, 64 GT/s)" },

@@ -360,6 +360,8 @@ static void sim_free(struct nvmesim_ctrl *c)
 			nvmesim_ns_fini(c->nsp[i]);
 	nvmesim_iova_fini(&c->map);
 	free(c->feat.iv_cd);
+	free(c->coal_n);
+	free(c->coal_gen);
 	free(c->irq_pending);
 	free(c->irq_fifo);
 	free(c->errlog);
@@ -455,14 +457,17 @@ static int sim_alloc(struct nvmesim_ctrl *c)
 	c->irq_time = calloc(nv, sizeof(*c->irq_time));
 	c->irq_pending = calloc(nv, 1);
 	c->feat.iv_cd = calloc(nv, 1);
+	c->coal_n = calloc(nv, sizeof(*c->coal_n));
+	c->coal_gen = calloc(nv, sizeof(*c->coal_gen));
 	if (!c->sq || !c->cq || !c->sq_ids || !c->errlog || !c->irq_fifo || !c->irq_time ||
-	    !c->irq_pending || !c->feat.iv_cd)
+	    !c->irq_pending || !c->feat.iv_cd || !c->coal_n || !c->coal_gen)
 		return -ENOMEM;
 	if (c->opts.profile) {
 		c->work_ns[NVMESIM_WORK_SUBMIT] = c->opts.profile->host.submit_ns;
 		c->work_ns[NVMESIM_WORK_REAP] = c->opts.profile->host.reap_ns;
 		c->work_ns[NVMESIM_WORK_IRQ] = c->opts.profile->host.irq_ns;
 		c->work_ns[NVMESIM_WORK_POLL] = c->opts.profile->host.poll_ns;
+		c->work_ns[NVMESIM_WORK_SHADOW] = c->opts.profile->host.shadow_update_ns;
 		c->ncpu = c->opts.profile->host.cpus;
 		c->cpu_free = calloc(c->ncpu, sizeof(*c->cpu_free));
 		if (!c->cpu_free)

@@ -39,6 +39,9 @@
 /* Jobs a summary.json may hold (far more than a trace can have). */
 #define RB_MAX_JOBS 4096
 
+/* Most queue pairs a summary.json may list (the admin queue and 65535 I/O queues) */
+#define RB_MAX_QUEUES 65536u
+
 static const char *const rb_dirs[NVMESIM_DIRS] = { "read", "write", "trim" };
 static const char *const rb_kinds[3] = { "slat", "clat", "lat" };
 
@@ -565,6 +568,7 @@ static int rb_json_parse(struct rb_json *j, const char *s, size_t n)
 struct rb_summary {
 	struct nvmesim_results *r;	/* the results being built */
 	unsigned int cap;		/* jobs allocated */
+	unsigned int qcap;		/* queues allocated */
 	bool has_nvmesim;		/* the "nvmesim" object was there */
 	bool layout_ok;			/* its histogram layout is ours (or absent) */
 	double mean_inflight;		/* nvmesim.mean_inflight */
@@ -575,6 +579,77 @@ struct rb_summary {
 static int rb_num(const char *text, uint64_t *v)
 {
 	return rb_u64(text, text + strlen(text), v);
+}
+
+/*
+ * rb_queue_member - one member of nvmesim.queues[@path's index]: counters as
+ * numbers, mean_inflight kept in inflight_ns until the simulated time is
+ * known (rb_summary_read turns it into the integral); queues come in order;
+ * 0, or -1 with s->err set on a bad index
+ */
+static int rb_queue_member(struct rb_summary *s, const char *path, enum rb_kind kind,
+			   const char *text)
+{
+	struct nvmesim_results *r = s->r;
+	struct nvmesim_queue_counters *q, *grown;
+	unsigned long idx;
+	unsigned int cap;
+	uint64_t v = 0;
+	const char *rest;
+	char *end;
+
+	idx = strtoul(path, &end, 10);
+	if (end == path || *end != '.')
+		return 0;
+	rest = end + 1;
+	if (idx == r->nr_queues && idx < RB_MAX_QUEUES) {
+		if (r->nr_queues == s->qcap) {
+			cap = s->qcap ? s->qcap * 2 : 4;
+			grown = realloc(r->queues, cap * sizeof(*grown));
+			if (!grown) {
+				s->err = -ENOMEM;
+				return -1;
+			}
+			r->queues = grown;
+			s->qcap = cap;
+		}
+		memset(&r->queues[idx], 0, sizeof(r->queues[idx]));
+		r->nr_queues++;
+	}
+	if (idx >= r->nr_queues) {
+		s->err = -EINVAL;
+		return -1;
+	}
+	q = &r->queues[idx];
+	if (kind != RB_NUMBER)
+		return -1;
+	if (!strcmp(rest, "mean_inflight")) {
+		q->inflight_ns = strtod(text, &end);
+		return *end || !isfinite(q->inflight_ns) ? -1 : 0;
+	}
+	if (!strcmp(rest, "cqes_per_reap"))
+		return 0;
+	if (rb_num(text, &v))
+		return -1;
+	if (!strcmp(rest, "qid"))
+		q->qid = (unsigned int)v;
+	else if (!strcmp(rest, "commands"))
+		q->commands = v;
+	else if (!strcmp(rest, "sq_doorbells"))
+		q->sq_doorbells = v;
+	else if (!strcmp(rest, "cq_doorbells"))
+		q->cq_doorbells = v;
+	else if (!strcmp(rest, "interrupts"))
+		q->interrupts = v;
+	else if (!strcmp(rest, "reaps"))
+		q->reaps = v;
+	else if (!strcmp(rest, "cqes"))
+		q->cqes = v;
+	else if (!strcmp(rest, "polls"))
+		q->polls = v;
+	else if (!strcmp(rest, "idle_polls"))
+		q->idle_polls = v;
+	return 0;
 }
 
 /* rb_job - job @idx of the results, growing the array in order; NULL on error */
@@ -690,12 +765,17 @@ static int rb_nvmesim_member(struct rb_summary *s, const char *key, enum rb_kind
 		{ "reaps", &c->reaps },
 		{ "cqes", &c->cqes },
 		{ "commands", &c->commands },
+		{ "polls", &c->polls },
+		{ "idle_polls", &c->idle_polls },
+		{ "cpu_ns", &c->cpu_ns },
 	};
 	uint64_t v = 0;
 	unsigned int i;
 	char *end;
 
 	s->has_nvmesim = true;
+	if (!strncmp(key, "queues.", 7))
+		return rb_queue_member(s, key + 7, kind, text);
 	if (!strcmp(key, "trace") || !strcmp(key, "backend") || !strcmp(key, "profile")) {
 		if (kind != RB_STRING)
 			return -1;
@@ -899,6 +979,7 @@ int nvmesim_results_read_dir(const char *dir, struct nvmesim_results **out,
 	char path[4096], *text = NULL;
 	locale_t c, old;
 	size_t len = 0;
+	unsigned int i;
 	int ret, n;
 
 	*out = NULL;
@@ -938,6 +1019,8 @@ int nvmesim_results_read_dir(const char *dir, struct nvmesim_results **out,
 		goto free;
 	}
 	s.r->counters.inflight_ns = s.mean_inflight * (double)s.r->sim_time_ns;
+	for (i = 0; i < s.r->nr_queues; i++)
+		s.r->queues[i].inflight_ns *= (double)s.r->sim_time_ns;
 	ret = rb_read_hists(dir, s.r, diag);
 	if (ret)
 		goto free;
@@ -984,6 +1067,34 @@ static void rb_add_job(struct nvmesim_job_stats *d, const struct nvmesim_job_sta
 		nvmesim_hist_merge(&d->dir[k].slat, &s->dir[k].slat);
 		nvmesim_hist_merge(&d->dir[k].clat, &s->dir[k].clat);
 		nvmesim_hist_merge(&d->dir[k].lat, &s->dir[k].lat);
+	}
+}
+
+/* rb_merge_queues - add @src's per-queue counters to @dst's when both list the same queue
+ * pairs; otherwise the per-queue detail is unknown for the whole and dropped */
+static void rb_merge_queues(struct nvmesim_results *dst, const struct nvmesim_results *src)
+{
+	bool same = dst->nr_queues == src->nr_queues;
+	unsigned int i;
+
+	for (i = 0; same && i < dst->nr_queues; i++)
+		same = dst->queues[i].qid == src->queues[i].qid;
+	if (!same) {
+		free(dst->queues);
+		dst->queues = NULL;
+		dst->nr_queues = 0;
+		return;
+	}
+	for (i = 0; i < dst->nr_queues; i++) {
+		dst->queues[i].commands += src->queues[i].commands;
+		dst->queues[i].sq_doorbells += src->queues[i].sq_doorbells;
+		dst->queues[i].cq_doorbells += src->queues[i].cq_doorbells;
+		dst->queues[i].interrupts += src->queues[i].interrupts;
+		dst->queues[i].reaps += src->queues[i].reaps;
+		dst->queues[i].cqes += src->queues[i].cqes;
+		dst->queues[i].polls += src->queues[i].polls;
+		dst->queues[i].idle_polls += src->queues[i].idle_polls;
+		dst->queues[i].inflight_ns += src->queues[i].inflight_ns;
 	}
 }
 
@@ -1038,5 +1149,9 @@ int nvmesim_results_merge(struct nvmesim_results *dst, const struct nvmesim_resu
 	dst->counters.cqes += src->counters.cqes;
 	dst->counters.commands += src->counters.commands;
 	dst->counters.inflight_ns += src->counters.inflight_ns;
+	dst->counters.polls += src->counters.polls;
+	dst->counters.idle_polls += src->counters.idle_polls;
+	dst->counters.cpu_ns += src->counters.cpu_ns;
+	rb_merge_queues(dst, src);
 	return 0;
 }

@@ -288,7 +288,9 @@ static void text_group(FILE *f, const struct nvmesim_results *r)
 static void text_nvmesim(FILE *f, const struct nvmesim_results *r)
 {
 	const struct nvmesim_counters *c = &r->counters;
+	const struct nvmesim_queue_counters *q;
 	double ios = (double)total_ios(r);
+	unsigned int i;
 	char span[32];
 
 	fmt_span(span, sizeof(span), r->sim_time_ns);
@@ -303,12 +305,30 @@ static void text_nvmesim(FILE *f, const struct nvmesim_results *r)
 	fprintf(f, "  commands=%llu, mmio writes=%llu (%.2f per I/O), mmio reads=%llu\n",
 		(unsigned long long)c->commands, (unsigned long long)c->mmio_writes,
 		ratio((double)c->mmio_writes, ios), (unsigned long long)c->mmio_reads);
-	fprintf(f, "  doorbells: sq=%llu, cq=%llu\n", (unsigned long long)c->sq_doorbells,
-		(unsigned long long)c->cq_doorbells);
+	fprintf(f, "  doorbells: sq=%llu (%.2f per I/O), cq=%llu (%.2f per I/O)\n",
+		(unsigned long long)c->sq_doorbells, ratio((double)c->sq_doorbells, ios),
+		(unsigned long long)c->cq_doorbells, ratio((double)c->cq_doorbells, ios));
 	fprintf(f, "  interrupts=%llu (%.2f per I/O)\n", (unsigned long long)c->interrupts,
 		ratio((double)c->interrupts, ios));
 	fprintf(f, "  reaps=%llu, cqes=%llu (%.2f per reap)\n", (unsigned long long)c->reaps,
 		(unsigned long long)c->cqes, ratio((double)c->cqes, (double)c->reaps));
+	fprintf(f, "  polls=%llu, idle polls=%llu\n", (unsigned long long)c->polls,
+		(unsigned long long)c->idle_polls);
+	fprintf(f, "  host cpu=%llu ns (%.1f ns per I/O)\n", (unsigned long long)c->cpu_ns,
+		ratio((double)c->cpu_ns, ios));
+	for (i = 0; i < r->nr_queues; i++) {
+		q = &r->queues[i];
+		if (!q->qid || !q->commands)
+			continue;
+		fprintf(f, "  queue %u: commands=%llu, doorbells sq=%llu cq=%llu, interrupts=%llu, "
+			"cqes=%llu (%.2f per reap), polls=%llu (%llu idle), mean in flight=%.2f\n",
+			q->qid, (unsigned long long)q->commands,
+			(unsigned long long)q->sq_doorbells, (unsigned long long)q->cq_doorbells,
+			(unsigned long long)q->interrupts, (unsigned long long)q->cqes,
+			ratio((double)q->cqes, (double)q->reaps), (unsigned long long)q->polls,
+			(unsigned long long)q->idle_polls,
+			finite0(ratio(q->inflight_ns, (double)r->sim_time_ns)));
+	}
 	fprintf(f, "  expect failures=%llu\n", (unsigned long long)r->expect_failures);
 }
 
@@ -545,7 +565,9 @@ static void json_dir(struct json *j, const struct nvmesim_job_stats *js, enum nv
 static void json_nvmesim(struct json *j, const struct nvmesim_results *r)
 {
 	const struct nvmesim_counters *c = &r->counters;
+	const struct nvmesim_queue_counters *q;
 	double ios = (double)total_ios(r);
+	unsigned int i;
 
 	json_open(j, "nvmesim", '{');
 	json_str(j, "version", NVMESIM_VERSION_STRING, sizeof(NVMESIM_VERSION_STRING));
@@ -567,12 +589,36 @@ static void json_nvmesim(struct json *j, const struct nvmesim_results *r)
 	json_double(j, "mmio_writes_per_io", ratio((double)c->mmio_writes, ios));
 	json_double(j, "interrupts_per_io", ratio((double)c->interrupts, ios));
 	json_double(j, "mean_inflight", ratio(c->inflight_ns, (double)r->sim_time_ns));
+	json_u64(j, "polls", c->polls);
+	json_u64(j, "idle_polls", c->idle_polls);
+	json_u64(j, "cpu_ns", c->cpu_ns);
+	json_double(j, "sq_doorbells_per_io", ratio((double)c->sq_doorbells, ios));
+	json_double(j, "cq_doorbells_per_io", ratio((double)c->cq_doorbells, ios));
+	json_double(j, "cpu_ns_per_io", ratio((double)c->cpu_ns, ios));
 	json_u64(j, "expect_failures", r->expect_failures);
 	json_open(j, "histogram_layout", '{');
 	json_u64(j, "sub_buckets", NVMESIM_HIST_SUB);
 	json_u64(j, "max_exp", NVMESIM_HIST_MAX_EXP);
 	json_str(j, "unit", "ns", sizeof("ns"));
 	json_close(j, '}');
+	json_open(j, "queues", '[');
+	for (i = 0; i < r->nr_queues; i++) {
+		q = &r->queues[i];
+		json_open(j, NULL, '{');
+		json_u64(j, "qid", q->qid);
+		json_u64(j, "commands", q->commands);
+		json_u64(j, "sq_doorbells", q->sq_doorbells);
+		json_u64(j, "cq_doorbells", q->cq_doorbells);
+		json_u64(j, "interrupts", q->interrupts);
+		json_u64(j, "reaps", q->reaps);
+		json_u64(j, "cqes", q->cqes);
+		json_u64(j, "polls", q->polls);
+		json_u64(j, "idle_polls", q->idle_polls);
+		json_double(j, "cqes_per_reap", ratio((double)q->cqes, (double)q->reaps));
+		json_double(j, "mean_inflight", ratio(q->inflight_ns, (double)r->sim_time_ns));
+		json_close(j, '}');
+	}
+	json_close(j, ']');
 	json_close(j, '}');
 }
 
@@ -762,5 +808,6 @@ void nvmesim_results_free(struct nvmesim_results *r)
 	if (!r)
 		return;
 	free(r->jobs);
+	free(r->queues);
 	free(r);
 }

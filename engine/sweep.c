@@ -721,8 +721,9 @@ void nvmesim_sweep_row_compute(struct nvmesim_sweep_row *row, const struct nvmes
 	row->cq_doorbells_per_io = ratio((double)c->cq_doorbells, ios);
 	row->interrupts_per_io = ratio((double)c->interrupts, ios);
 	row->cqes_per_reap = ratio((double)c->cqes, (double)c->reaps);
-	/* not in the results yet (issue 4, metrics): the column stays empty */
-	row->cpu_ns_per_io = NAN;
+	/* results without a timing model (or read from an older summary.json) have no CPU
+	 * time: the column stays empty */
+	row->cpu_ns_per_io = c->cpu_ns ? ratio((double)c->cpu_ns, ios) : NAN;
 	row->mean_inflight = ratio(c->inflight_ns, (double)r->sim_time_ns);
 }
 

@@ -160,7 +160,7 @@ static const struct nvmesim_setting top_settings[] = {
 	{ "host.cpus", NVMESIM_SET_UINT, TOP(s.host.cpus), 0, 4096, NULL,
 	  "host CPUs (0 = the profile's)" },
 	{ "host.completion", NVMESIM_SET_STR, TOP(s.host.completion), 1,
-	  FSIZE(struct nvmesim_trace_host, completion), NULL, "interrupt or poll" },
+	  FSIZE(struct nvmesim_trace_host, completion), NULL, "interrupt, poll or hybrid:NS" },
 	{ "host.sq_doorbell", NVMESIM_SET_STR, TOP(s.host.sq_doorbell), 1,
 	  FSIZE(struct nvmesim_trace_host, sq_doorbell), NULL, "SQ doorbell policy" },
 	{ "host.cq_doorbell", NVMESIM_SET_STR, TOP(s.host.cq_doorbell), 1,
@@ -267,16 +267,54 @@ static struct tpos mark_pos(const struct nvmesim_yaml *y, const yaml_mark_t *m)
  * sequences, --set, and the final consistency checks.
  */
 
-/* policy - a host policy setting and the only value implemented so far */
+/* policy - a host policy setting and the values implemented so far: names, and names taking
+ * a number ("every:K", 1..max) */
 static const struct {
 	const char *path;
-	const char *value;
+	const char *values[5];
+	const char *with_arg[2];
+	uint64_t max;
+	const char *expected;
 } policies[] = {
-	{ "host.sq_doorbell", "per-command" },
-	{ "host.cq_doorbell", "per-reap" },
-	{ "host.shadow_doorbell", "off" },
-	{ "host.coalescing", "off" },
+	{ "host.sq_doorbell", { "per-command", "batch", "deferred" }, { "every" }, 65535,
+	  "per-command, batch, deferred or every:K" },
+	{ "host.cq_doorbell", { "per-reap", "per-cqe", "capped" }, { "lazy" }, 65535,
+	  "per-reap, per-cqe, capped or lazy:K" },
+	{ "host.shadow_doorbell", { "off" }, { NULL }, 0, "off" },
+	{ "host.coalescing", { "off" }, { NULL }, 0, "off" },
 };
+
+/* policy_num - whether @text is "@name:N" with N a decimal number 1..@max */
+static bool policy_num(const char *text, const char *name, uint64_t max)
+{
+	size_t len = strlen(name);
+	uint64_t v = 0;
+
+	if (strncmp(text, name, len) || text[len] != ':' || !text[len + 1])
+		return false;
+	for (text += len + 1; *text; text++) {
+		if (*text < '0' || *text > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*text - '0');
+		if (v > max)
+			return false;
+	}
+	return v != 0;
+}
+
+/* policy_ok - whether @field is one of policy @i's values */
+static bool policy_ok(unsigned int i, const char *field)
+{
+	unsigned int j;
+
+	for (j = 0; j < NVMESIM_ARRAY_SIZE(policies[i].values) && policies[i].values[j]; j++)
+		if (!strcmp(field, policies[i].values[j]))
+			return true;
+	for (j = 0; j < NVMESIM_ARRAY_SIZE(policies[i].with_arg) && policies[i].with_arg[j]; j++)
+		if (policy_num(field, policies[i].with_arg[j], policies[i].max))
+			return true;
+	return false;
+}
 
 /* lower_str - ASCII lower-case @s in place */
 static void lower_str(char *s)
@@ -299,8 +337,9 @@ static int top_check(void *ctx, const struct nvmesim_setting *s, void *base, con
 	nvmesim_quote(text, q, sizeof(q));
 	if (strcmp(s->path, "host.completion") == 0) {
 		lower_str(field);
-		if (strcmp(field, "interrupt") && strcmp(field, "poll")) {
-			snprintf(err, errlen, "expected interrupt or poll, got '%s'", q);
+		if (strcmp(field, "interrupt") && strcmp(field, "poll") &&
+		    !policy_num(field, "hybrid", 1000000000ull)) {
+			snprintf(err, errlen, "expected interrupt, poll or hybrid:NS, got '%s'", q);
 			return -EINVAL;
 		}
 		return 0;
@@ -310,11 +349,11 @@ static int top_check(void *ctx, const struct nvmesim_setting *s, void *base, con
 			continue;
 		lower_str(field);
 		/* "off" may be written as YAML's other spellings of false */
-		if (!strcmp(policies[i].value, "off") && !nvmesim_parse_bool(field, &b) && !b)
+		if (!strcmp(policies[i].values[0], "off") && !nvmesim_parse_bool(field, &b) && !b)
 			strcpy(field, "off");
-		if (strcmp(field, policies[i].value)) {
+		if (!policy_ok(i, field)) {
 			snprintf(err, errlen, "'%s' is not implemented yet; expected %s", q,
-				 policies[i].value);
+				 policies[i].expected);
 			return -EINVAL;
 		}
 	}

@@ -40,6 +40,15 @@
 #define NVMESIM_HOST_SHUTDOWN_NS 5000000000ull
 #define NVMESIM_HOST_SHUTDOWN_MAX_NS 60000000000ull
 
+/* enum nvmesim_host_cqdb - when the head doorbell of an I/O CQ is written (the admin CQ is
+ * always per reap) */
+enum nvmesim_host_cqdb {
+	NVMESIM_CQDB_PER_REAP,  /* once per reap pass (Linux nvme_poll_cq, SPDK, libvfn) */
+	NVMESIM_CQDB_PER_CQE,   /* after every CQE consumed */
+	NVMESIM_CQDB_CAPPED,    /* per reap pass of at most clamp(entries / 4, 1, 128) CQEs */
+	NVMESIM_CQDB_LAZY,      /* once K are consumed, or the controller could fill the CQ */
+};
+
 /* struct nvmesim_host_prp - the data pointer of one command and what it holds */
 struct nvmesim_host_prp {
 	uint64_t prp1;                               /* PRP entry 1 */
@@ -73,6 +82,7 @@ struct nvmesim_host_qp {
 	uint16_t vector;                /* its MSI-X vector when @ien */
 	bool reaping;                   /* inside nvmesim_host_reap() (no recursion) */
 	unsigned int cpu;               /* host CPU that serves it */
+	struct nvmesim_host_stats stats; /* its share of the host's counters */
 };
 
 /* struct nvmesim_host - the host driver instance */
@@ -104,6 +114,8 @@ struct nvmesim_host {
 	unsigned int cpus;                   /* host CPUs (opts.cpus, at least 1) */
 	unsigned int cur_cpu;                /* CPU last given to the end, UINT_MAX: none yet */
 	struct nvmesim_host_stats stats;     /* conversation counters */
+	enum nvmesim_host_cqdb cqdb;         /* I/O CQ head doorbell policy */
+	unsigned int cqdb_k;                 /* its K (lazy) */
 };
 
 /* nvmesim_host_cpu - tell the end that host CPU @cpu does the following work (only when it
@@ -157,6 +169,11 @@ NVMESIM_PRIV int nvmesim_host_irq(struct nvmesim_host *host, uint32_t vec);
 /* nvmesim_host_poll - poll CQ @qid (one created without interrupts): reap it, or charge one
  * empty poll when it holds nothing; returns the CQEs consumed */
 NVMESIM_PRIV int nvmesim_host_poll(struct nvmesim_host *host, uint16_t qid);
+
+/* nvmesim_host_set_cqdb - use CQ head doorbell policy @mode (with K = @k for lazy) on the I/O
+ * CQs from now on */
+NVMESIM_PRIV void nvmesim_host_set_cqdb(struct nvmesim_host *host, enum nvmesim_host_cqdb mode,
+					unsigned int k);
 
 /* nvmesim_host_forget - detach callback @done from every command still in flight (their
  * completions are then dropped), so a caller can free the arguments; returns how many */

@@ -9,6 +9,9 @@
  * a CQE is new when its phase tag equals the expected one, which inverts at
  * each wrap); each CQE's SQ Head Pointer frees SQ slots, and one CQ head
  * doorbell write per reap returns the consumed entries (Linux nvme_poll_cq).
+ * The I/O CQs may follow another head doorbell policy (nvmesim_host_set_cqdb:
+ * per CQE, capped reaps as SPDK's, or lazy writes that still never let the
+ * controller see a full CQ).
  *
  * Waiting lets the controller end run (virtual time for the simulator).  With
  * interrupts the vector that fired names the CQ to reap (vector 0 is the
@@ -21,7 +24,8 @@
  * it (nvmesim_host_qid_cpu()), then one NVMESIM_WORK_SUBMIT per command posted,
  * one NVMESIM_WORK_REAP per CQE consumed, one NVMESIM_WORK_IRQ per interrupt
  * taken and one NVMESIM_WORK_POLL per poll that found nothing.  The same
- * places count the conversation (nvmesim_host_stats()).
+ * places count the conversation (nvmesim_host_stats()), for the host and for
+ * each queue pair.
  */
 #include "config.h"
 
@@ -108,6 +112,8 @@ static int host_get_tag(struct nvmesim_host_qp *qp)
 	return -1;
 }
 
+static void host_cq_lazy(struct nvmesim_host *host, struct nvmesim_host_qp *qp);
+
 /* nvmesim_host_submit_tag - post @cmd on SQ @qid with a fresh CID and data pointer; 0,
  * -EINVAL, -EBUSY or -ENOMEM; the CID in @cid */
 int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
@@ -150,6 +156,10 @@ int nvmesim_host_submit_tag(struct nvmesim_host *host, uint16_t qid,
 	req->arg = arg;
 	qp->inflight++;
 	host->stats.commands++;
+	qp->stats.commands++;
+	/* one more CQE to come: lazy head updates must still leave it room */
+	if (qid && host->cqdb == NVMESIM_CQDB_LAZY)
+		host_cq_lazy(host, qp);
 	nvmesim_end_host_work(host->end, NVMESIM_WORK_SUBMIT, 1);
 	if (cid)
 		*cid = (uint16_t)tag;
@@ -175,6 +185,7 @@ int nvmesim_host_ring(struct nvmesim_host *host, uint16_t qid)
 	nvmesim_host_cpu(host, qp->cpu);
 	nvmesim_hsq_ring(&qp->sq, host->end);
 	host->stats.sq_doorbells++;
+	qp->stats.sq_doorbells++;
 	return 1;
 }
 
@@ -213,16 +224,61 @@ static void host_complete(struct nvmesim_host *host, struct nvmesim_host_qp *qp,
 	}
 }
 
+/* nvmesim_host_set_cqdb - CQ head doorbell policy @mode (K @k) for the I/O CQs */
+void nvmesim_host_set_cqdb(struct nvmesim_host *host, enum nvmesim_host_cqdb mode,
+			   unsigned int k)
+{
+	host->cqdb = mode;
+	host->cqdb_k = k ? k : 1u;
+}
+
+/* host_cq_ring - write @qp's CQ head doorbell if it moved, counting it */
+static void host_cq_ring(struct nvmesim_host *host, struct nvmesim_host_qp *qp)
+{
+	nvmesim_host_cpu(host, qp->cpu);
+	if (nvmesim_hcq_ring(&qp->cq, host->end)) {
+		host->stats.cq_doorbells++;
+		qp->stats.cq_doorbells++;
+	}
+}
+
+/*
+ * host_cq_lazy - "lazy:K": ring once K consumed entries are unannounced, or
+ * when the unannounced entries plus the commands that may still complete
+ * into the CQ (one CQE each, our pairs are 1:1) reach entries - 1, the point
+ * at which the controller would see the CQ full (NVMe 2.0 §4.3.1: full when
+ * the tail is one behind the head it was told).
+ */
+static void host_cq_lazy(struct nvmesim_host *host, struct nvmesim_host_qp *qp)
+{
+	unsigned int size = qp->cq.r.size;
+	unsigned int unann = (unsigned int)(qp->cq.r.head + size - qp->cq.db_head) % size;
+
+	if (unann && (unann >= host->cqdb_k || unann + qp->inflight + 1u >= size))
+		host_cq_ring(host, qp);
+}
+
 /* nvmesim_host_reap - consume up to @max new CQEs of CQ @qid, one head doorbell; count */
 int nvmesim_host_reap(struct nvmesim_host *host, uint16_t qid, unsigned int max)
 {
 	struct nvmesim_host_qp *qp = host ? host_qp(host, qid) : NULL;
+	enum nvmesim_host_cqdb cqdb;
 	const struct nvmesim_cqe *p;
 	struct nvmesim_cqe cqe;
+	unsigned int cap;
 	int n = 0;
 
 	if (!qp || qp->reaping)
 		return 0;
+	cqdb = qid ? host->cqdb : NVMESIM_CQDB_PER_REAP;
+	if (cqdb == NVMESIM_CQDB_CAPPED) {
+		/* SPDK max_completions_cap, "so that the completion queue
+		 * doorbells don't wrap around" */
+		cap = qp->entries / 4u;
+		cap = cap < 1 ? 1 : cap > 128 ? 128 : cap;
+		if (max == 0 || max > cap)
+			max = cap;
+	}
 	qp->reaping = true;
 	while (max == 0 || (unsigned int)n < max) {
 		p = nvmesim_hcq_peek(&qp->cq);
@@ -236,14 +292,19 @@ int nvmesim_host_reap(struct nvmesim_host *host, uint16_t qid, unsigned int max)
 		/* A callback may have submitted on another CPU's queue. */
 		nvmesim_host_cpu(host, qp->cpu);
 		nvmesim_end_host_work(host->end, NVMESIM_WORK_REAP, 1);
+		if (cqdb == NVMESIM_CQDB_PER_CQE)
+			host_cq_ring(host, qp);
 		host_complete(host, qp, &cqe);
 	}
 	if (n) {
-		nvmesim_host_cpu(host, qp->cpu);
-		if (nvmesim_hcq_ring(&qp->cq, host->end))
-			host->stats.cq_doorbells++;
+		if (cqdb == NVMESIM_CQDB_LAZY)
+			host_cq_lazy(host, qp);
+		else
+			host_cq_ring(host, qp);
 		host->stats.reaps++;
 		host->stats.cqes += (unsigned int)n;
+		qp->stats.reaps++;
+		qp->stats.cqes += (unsigned int)n;
 	}
 	qp->reaping = false;
 	return n;
@@ -258,11 +319,14 @@ int nvmesim_host_poll(struct nvmesim_host *host, uint16_t qid)
 
 	if (!qp)
 		return 0;
+	host->stats.poll_calls++;
+	qp->stats.poll_calls++;
 	n = nvmesim_host_reap(host, qid, 0);
 	if (n == 0 && !qp->reaping) {
 		nvmesim_host_cpu(host, qp->cpu);
 		nvmesim_end_host_work(host->end, NVMESIM_WORK_POLL, 1);
 		host->stats.polls++;
+		qp->stats.polls++;
 	}
 	return n;
 }
@@ -285,6 +349,20 @@ static int host_reap_all(struct nvmesim_host *host, bool polled_only)
 	return n;
 }
 
+/* host_irq_reap - an interrupt handler's reaping of CQ @qid: until it is empty (Linux
+ * nvme_irq), in calls of at most the cap under the capped policy, each with its own head
+ * doorbell, so nothing is left behind for an interrupt that may never come; CQEs consumed */
+static int host_irq_reap(struct nvmesim_host *host, uint16_t qid)
+{
+	int n = 0, m;
+
+	do {
+		m = nvmesim_host_reap(host, qid, 0);
+		n += m;
+	} while (m > 0 && qid && host->cqdb == NVMESIM_CQDB_CAPPED);
+	return n;
+}
+
 /* nvmesim_host_irq - take vector @vec's interrupt on its queue's CPU and reap its CQs */
 int nvmesim_host_irq(struct nvmesim_host *host, uint32_t vec)
 {
@@ -296,11 +374,13 @@ int nvmesim_host_irq(struct nvmesim_host *host, uint32_t vec)
 	nvmesim_host_cpu(host, nvmesim_host_qid_cpu(host, vec));
 	nvmesim_end_host_work(host->end, NVMESIM_WORK_IRQ, 1);
 	host->stats.interrupts++;
+	if (vec <= host->nr_io)
+		host->qps[vec].stats.interrupts++;
 	if (vec <= host->nr_io && host->qps[vec].ien && host->qps[vec].vector == vec)
-		return nvmesim_host_reap(host, (uint16_t)vec, 0);
+		return host_irq_reap(host, (uint16_t)vec);
 	for (q = 0; q <= host->nr_io; q++) {
 		if (host->qps[q].ien && host->qps[q].vector == vec)
-			n += nvmesim_host_reap(host, (uint16_t)q, 0);
+			n += host_irq_reap(host, (uint16_t)q);
 	}
 	return n;
 }

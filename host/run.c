@@ -266,6 +266,21 @@ static int run_host_up(struct run_ctx *ctx, const struct nvmesim_trace_settings 
 	return err == -EINVAL ? -EIO : err;
 }
 
+/*
+ * run_cpu_ns - the modeled host CPU time of the run: each item of host work
+ * the host reported (nvmesim_end_host_work) and each MMIO write at the
+ * profile's cost, the same sums the simulated end charges to the CPUs' clocks
+ * (time a CPU waits for work is not in it).
+ */
+static void run_cpu_ns(struct nvmesim_results *res, const struct nvmesim_profile_host *h)
+{
+	const struct nvmesim_counters *c = &res->counters;
+
+	res->counters.cpu_ns = c->commands * h->submit_ns + c->cqes * h->reap_ns +
+			       c->interrupts * h->irq_ns + c->idle_polls * h->poll_ns +
+			       c->mmio_writes * h->mmio_ns;
+}
+
 /* nvmesim_run - replay @opts->trace; 0 with the results in @out, or -errno with @diag */
 int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **out,
 		struct nvmesim_diag *diag)
@@ -347,6 +362,8 @@ int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **ou
 	cfg.on_message = opts->on_message;
 	cfg.arg = opts->arg;
 	err = nvmesim_runner_run(&cfg, res, diag);
+	if (!err)
+		run_cpu_ns(res, &ctx.profile.host);
 out:
 	if (ctx.host) {
 		memset(&cdiag, 0, sizeof(cdiag));

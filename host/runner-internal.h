@@ -25,6 +25,9 @@
 /* A raw command (admin or I/O opcode from the trace) is not an I/O of any direction */
 #define NVMESIM_RUN_DIR_NONE 3u
 
+/* Longest hybrid:NS poll window (1 s) */
+#define NVMESIM_RUN_HYBRID_MAX_NS 1000000000ull
+
 /* End of a slot free list */
 #define NVMESIM_RUN_NO_SLOT UINT32_MAX
 
@@ -60,6 +63,11 @@ struct nvmesim_run_queue {
 	unsigned int nr_posted;            /* entries in @posted */
 	unsigned int cap_posted;           /* room in @posted: what can be in flight here */
 	unsigned int inflight;             /* runner commands in flight here */
+	uint64_t poll_until;               /* hybrid: end of the poll window, 0: none */
+	uint64_t ios;                      /* I/Os in flight here (issued, not reaped) */
+	uint64_t area;                     /* integral of @ios over time, ns */
+	uint64_t area_last;                /* time up to which @area is summed */
+	struct nvmesim_host_stats hs0;     /* the host queue pair's counters at the start */
 };
 
 /* struct nvmesim_run_gen - a generator job's state (gen.c) */
@@ -121,6 +129,9 @@ struct nvmesim_runner {
 	const char *path;                      /* trace file, for messages */
 	const struct nvmesim_run_sq_policy *sqp; /* SQ doorbell policy */
 	const struct nvmesim_run_cq_policy *cqp; /* completion policy */
+	unsigned int sq_k;                     /* K of SQ doorbell policy every:K */
+	uint64_t hybrid_ns;                    /* NS of completion policy hybrid:NS */
+	uint64_t masked_irqs;                  /* vectors swallowed in hybrid poll windows */
 	struct nvmesim_run_queue *queues;      /* [0] admin, [1..nr_io] I/O */
 	unsigned int nr_queues;                /* entries in @queues */
 	struct nvmesim_run_src *srcs;          /* jobs, then the explicit operations */
@@ -142,6 +153,11 @@ struct nvmesim_runner {
 };
 
 /* runner.c */
+
+/* nvmesim_run_policy_arg - whether @text is policy @name ("NAME", or "NAME:N" with N in
+ * 1..@max put in @arg when @has_arg); returns true on a match */
+NVMESIM_PRIV bool nvmesim_run_policy_arg(const char *text, const char *name, bool has_arg,
+					 uint64_t max, uint64_t *arg);
 
 /* nvmesim_run_now - the end's time on the CPU serving @q (CPU 0 when @q is NULL); the time */
 NVMESIM_PRIV uint64_t nvmesim_run_now(struct nvmesim_runner *r, struct nvmesim_run_queue *q);

@@ -16,12 +16,15 @@
  *  - SQ doorbell: "per-command" writes the tail after every command (Linux
  *    when each request is the last of its batch, SPDK's default);
  *    "batch" writes it once per queue per issue pass (Linux bd->last,
- *    libvfn nvme_sq_update_tail).
- *  - CQ doorbell: "per-reap", one head write per reap pass (Linux
- *    nvme_poll_cq, SPDK, libvfn), done by nvmesim_host_reap().
+ *    libvfn nvme_sq_update_tail); "deferred" at the next completion wait
+ *    or poll (SPDK delay_cmd_submit); "every:K" once K wait.  All of them
+ *    write it when entries - 1 wait (Linux's next_tail == last_sq_tail).
+ *  - CQ doorbell: per-reap, per-cqe, capped, lazy:K, carried out by
+ *    nvmesim_host_reap() (host/queues.c); the runner only picks it.
  *  - completion: "interrupt" (CQs with IEN=1, one MSI-X vector per queue;
- *    the host waits for a vector and reaps that queue) or "poll" (IEN=0; the
- *    host looks at its busy CQs, then lets the device run one poll slice).
+ *    the host waits for a vector and reaps that queue), "poll" (IEN=0; the
+ *    host looks at its busy CQs, then lets the device run one poll slice)
+ *    or "hybrid:NS" (interrupts, then polling that CQ for NS).
  *
  * Measurement.  Every I/O's slat/clat/lat go into its job's histograms of
  * its direction.  The in-flight integral (for mean occupancy, Little's law)
@@ -48,6 +51,8 @@ struct nvmesim_run_sq_policy {
 	const char *name;                                                 /* trace name */
 	void (*posted)(struct nvmesim_runner *r, struct nvmesim_run_queue *q);    /* after a post */
 	void (*pass_done)(struct nvmesim_runner *r, struct nvmesim_run_queue *q); /* pass ended */
+	bool deferred;                                  /* rings at the next completion wait */
+	bool has_k;                                     /* name is "NAME:K" */
 };
 
 /* struct nvmesim_run_cq_policy - how completions are noticed */
@@ -56,6 +61,7 @@ struct nvmesim_run_cq_policy {
 	bool interrupts;                                       /* I/O CQs created with IEN=1 */
 	int (*wait)(struct nvmesim_runner *r, uint64_t deadline); /* run until a completion or
 								   * @deadline; 0 or -errno */
+	bool has_arg;                                          /* name is "NAME:NS" */
 };
 
 /* nvmesim_run_now - the end's time on @q's CPU (CPU 0 for NULL) */
@@ -170,20 +176,29 @@ int nvmesim_run_slots_init(struct nvmesim_run_src *src, unsigned int depth)
 	return 0;
 }
 
-/* run_area - move the in-flight count by @d at end time @t, keeping its integral exact */
-static inline void run_area(struct nvmesim_runner *r, uint64_t t, int d)
+/* area_move - move in-flight count @n by @d at end time @t, keeping its integral @area up
+ * to @last exact */
+static inline void area_move(uint64_t *area, uint64_t *last, uint64_t *n, uint64_t t, int d)
 {
-	if (t >= r->area_last) {
-		r->area += r->inflight * (t - r->area_last);
-		r->area_last = t;
+	if (t >= *last) {
+		*area += *n * (t - *last);
+		*last = t;
 	} else if (d > 0) {
 		/* in flight since @t already: the area it made since then */
-		r->area += r->area_last - t;
+		*area += *last - t;
 	} else {
 		/* gone since @t: take back what it was counted for after that */
-		r->area -= r->area_last - t;
+		*area -= *last - t;
 	}
-	r->inflight = d > 0 ? r->inflight + 1 : r->inflight - 1;
+	*n = d > 0 ? *n + 1 : *n - 1;
+}
+
+/* run_area - move the in-flight count of the run and of queue @q by @d at end time @t */
+static inline void run_area(struct nvmesim_runner *r, struct nvmesim_run_queue *q, uint64_t t,
+			    int d)
+{
+	area_move(&r->area, &r->area_last, &r->inflight, t, d);
+	area_move(&q->area, &q->area_last, &q->ios, t, d);
 }
 
 /* run_ring - write @q's SQ tail doorbell and stamp the commands it announced */
@@ -206,9 +221,45 @@ static void sq_nothing(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
 	(void)q;
 }
 
+/* sq_every_posted - "every:K": ring once K commands wait for their doorbell */
+static void sq_every_posted(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
+{
+	if (q->nr_posted >= r->sq_k)
+		run_ring(r, q);
+}
+
+/*
+ * sq_every_pass_done - "every:K" at the end of an issue pass: fewer than K
+ * wait; they are announced only when nothing announced is in flight on the
+ * queue, since then no completion would ever start another pass and the
+ * remainder would wait forever (a closed loop shallower than K, the tail of
+ * an open-loop job).
+ */
+static void sq_every_pass_done(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
+{
+	if (q->inflight == q->nr_posted)
+		run_ring(r, q);
+}
+
+/* sq_ring_deferred - "deferred": at a completion poll or wait, announce every queue's
+ * posted commands (SPDK rings in spdk_nvme_qpair_process_completions) */
+static void sq_ring_deferred(struct nvmesim_runner *r)
+{
+	unsigned int q;
+
+	if (!r->sqp->deferred)
+		return;
+	for (q = 0; q < r->nr_queues; q++)
+		if (r->queues[q].nr_posted)
+			run_ring(r, &r->queues[q]);
+}
+
 static const struct nvmesim_run_sq_policy sq_policies[] = {
 	{ .name = "per-command", .posted = run_ring, .pass_done = run_ring },
 	{ .name = "batch", .posted = sq_nothing, .pass_done = run_ring },
+	{ .name = "deferred", .posted = sq_nothing, .pass_done = sq_nothing, .deferred = true },
+	{ .name = "every", .posted = sq_every_posted, .pass_done = sq_every_pass_done,
+	  .has_k = true },
 };
 
 /* run_io_error - tell about a failed I/O without an expect:, the first few per source */
@@ -334,7 +385,7 @@ static void run_done(void *arg, const struct nvmesim_cqe *cqe)
 			src->st->end_ns = now;
 		if (now > r->last_done)
 			r->last_done = now;
-		run_area(r, now, -1);
+		run_area(r, &r->queues[s->qid], now, -1);
 		if (r->iv_ns) {
 			if (now >= r->iv_end)
 				run_iv_flush(r, now);
@@ -370,7 +421,7 @@ int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
 	q->inflight++;
 	src->inflight++;
 	if (s->dir != NVMESIM_RUN_DIR_NONE) {
-		run_area(r, issue_ns, 1);
+		run_area(r, q, issue_ns, 1);
 		if (!r->any_io || issue_ns < r->first_issue)
 			r->first_issue = issue_ns;
 		r->any_io = true;
@@ -378,7 +429,13 @@ int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
 			src->st->start_ns = issue_ns;
 		src->started = true;
 	}
-	r->sqp->posted(r, q);
+	/* Linux nvme_write_sq_db(): ring when the next entry would make the tail
+	 * catch up with the last value written, so the un-announced backlog never
+	 * fills the queue whatever the policy. */
+	if (q->nr_posted + 1u >= r->host->qps[q->qid].entries)
+		run_ring(r, q);
+	else
+		r->sqp->posted(r, q);
 	return 0;
 }
 
@@ -449,6 +506,7 @@ static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
 	uint32_t vec = 0;
 	int ret;
 
+	sq_ring_deferred(r);
 	now = nvmesim_end_now(r->end);
 	since = checked = hi = now;
 	for (;;) {
@@ -494,6 +552,7 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 	now = nvmesim_end_now(r->end);
 	since = checked = hi = now;
 	for (;;) {
+		sq_ring_deferred(r);
 		before = now;
 		polled = false;
 		for (q = 1; q < r->nr_queues; q++) {
@@ -533,6 +592,84 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 	}
 }
 
+/*
+ * cq_wait_hybrid - "hybrid:NS": CQs with interrupts (IEN=1), but after the
+ * host took a queue's interrupt and reaped, it keeps polling that CQ for NS
+ * of end time (its CPU's clock) with the vector masked, the way NAPI or a
+ * spin-before-sleep handler does: a poll that finds nothing costs the CPU a
+ * poll, a vector of that queue asserted meanwhile is swallowed (not taken as
+ * an interrupt, no handler cost), and when the window ends the queue is
+ * reaped once more before its vector is unmasked (re-arm check, so a CQE
+ * posted after the last poll is not stranded).  Other queues' interrupts are
+ * taken as usual.  Until a runner command completed or @deadline passed; 0 or
+ * -errno.
+ */
+static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
+{
+	uint64_t start = r->completions, now, before, since, checked, hi, slice, t;
+	struct nvmesim_run_queue *rq;
+	unsigned int q;
+	uint32_t vec = 0;
+	bool polled;
+	int ret;
+
+	now = nvmesim_end_now(r->end);
+	since = checked = hi = now;
+	for (;;) {
+		sq_ring_deferred(r);
+		before = nvmesim_end_now(r->end);
+		polled = false;
+		for (q = 1; q < r->nr_queues; q++) {
+			rq = &r->queues[q];
+			if (!rq->poll_until)
+				continue;
+			t = nvmesim_run_now(r, rq);
+			if (t >= rq->poll_until || !rq->inflight) {
+				/* window over: re-arm check, then unmask */
+				rq->poll_until = 0;
+				(void)nvmesim_host_reap(r->host, (uint16_t)q, 0);
+				continue;
+			}
+			polled = true;
+			nvmesim_host_poll(r->host, (uint16_t)q);
+		}
+		if (r->completions != start)
+			return 0;
+		now = nvmesim_end_now(r->end);
+		if (now >= deadline)
+			return 0;
+		if (!polled)
+			slice = NVMESIM_RUN_STALL_SLICE_NS;
+		else
+			slice = now > before ? 0 : r->cfg->poll_ns;
+		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, slice), &vec);
+		if (ret < 0)
+			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
+		if (ret == 1) {
+			rq = vec && vec < r->nr_queues ? &r->queues[vec] : NULL;
+			if (rq && rq->poll_until) {
+				r->masked_irqs++;
+			} else {
+				nvmesim_host_irq(r->host, vec);
+				if (rq)
+					rq->poll_until = nvmesim_run_now(r, rq) + r->hybrid_ns;
+			}
+		}
+		if (r->completions != start)
+			return 0;
+		now = nvmesim_end_now(r->end);
+		/* CPUs' clocks differ: measure the stall on the latest one seen */
+		if (now > hi)
+			hi = now;
+		if (hi - checked >= NVMESIM_RUN_STALL_SLICE_NS && run_busy(r)) {
+			checked = hi;
+			ret = run_stalled(r, since, hi);
+			if (ret || r->completions != start)
+				return ret;
+		}
+	}
+}
+
 /* cq_wait_manual - init: manual: only time passes (the trace owns the registers) */
 static int cq_wait_manual(struct nvmesim_runner *r, uint64_t deadline)
 {
@@ -551,32 +688,100 @@ static int cq_wait_manual(struct nvmesim_runner *r, uint64_t deadline)
 static const struct nvmesim_run_cq_policy cq_policies[] = {
 	{ .name = "interrupt", .interrupts = true, .wait = cq_wait_irq },
 	{ .name = "poll", .interrupts = false, .wait = cq_wait_poll },
+	{ .name = "hybrid", .interrupts = true, .wait = cq_wait_hybrid, .has_arg = true },
 };
 
 static const struct nvmesim_run_cq_policy cq_manual = {
 	.name = "manual", .interrupts = false, .wait = cq_wait_manual,
 };
 
-/* run_find_sq - the SQ doorbell policy named @name, or NULL */
-static const struct nvmesim_run_sq_policy *run_find_sq(const char *name)
+/*
+ * nvmesim_run_policy_arg - whether @text names policy @name: "NAME" when
+ * @has_arg is false, "NAME:N" with N a decimal number 1..@max when it is
+ * true (N in @arg); returns true on a match.
+ */
+bool nvmesim_run_policy_arg(const char *text, const char *name, bool has_arg, uint64_t max,
+			    uint64_t *arg)
+{
+	size_t len = strlen(name);
+	const char *p;
+	uint64_t v = 0;
+
+	if (strncmp(text, name, len))
+		return false;
+	if (!has_arg)
+		return text[len] == 0;
+	if (text[len] != ':' || !text[len + 1])
+		return false;
+	for (p = text + len + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return false;
+	}
+	if (!v)
+		return false;
+	if (arg)
+		*arg = v;
+	return true;
+}
+
+/* run_find_sq - the SQ doorbell policy named @name (its K in @k), or NULL */
+static const struct nvmesim_run_sq_policy *run_find_sq(const char *name, unsigned int *k)
 {
 	unsigned int i;
+	uint64_t v = 1;
 
-	for (i = 0; i < NVMESIM_ARRAY_SIZE(sq_policies); i++)
-		if (!strcmp(sq_policies[i].name, name))
-			return &sq_policies[i];
+	for (i = 0; i < NVMESIM_ARRAY_SIZE(sq_policies); i++) {
+		if (!nvmesim_run_policy_arg(name, sq_policies[i].name, sq_policies[i].has_k, 65535,
+					    &v))
+			continue;
+		if (k)
+			*k = (unsigned int)v;
+		return &sq_policies[i];
+	}
 	return NULL;
 }
 
-/* run_find_cq - the completion policy named @name, or NULL */
-static const struct nvmesim_run_cq_policy *run_find_cq(const char *name)
+/* run_find_cq - the completion policy named @name (its argument in @arg), or NULL */
+static const struct nvmesim_run_cq_policy *run_find_cq(const char *name, uint64_t *arg)
 {
 	unsigned int i;
+	uint64_t v = 0;
 
-	for (i = 0; i < NVMESIM_ARRAY_SIZE(cq_policies); i++)
-		if (!strcmp(cq_policies[i].name, name))
-			return &cq_policies[i];
+	for (i = 0; i < NVMESIM_ARRAY_SIZE(cq_policies); i++) {
+		if (!nvmesim_run_policy_arg(name, cq_policies[i].name, cq_policies[i].has_arg,
+					    NVMESIM_RUN_HYBRID_MAX_NS, &v))
+			continue;
+		if (arg)
+			*arg = v;
+		return &cq_policies[i];
+	}
 	return NULL;
+}
+
+/* run_find_cqdb - the CQ head doorbell policy named @name (its K in @k), or -1 */
+static int run_find_cqdb(const char *name, unsigned int *k)
+{
+	static const char *const names[] = {
+		[NVMESIM_CQDB_PER_REAP] = "per-reap",
+		[NVMESIM_CQDB_PER_CQE] = "per-cqe",
+		[NVMESIM_CQDB_CAPPED] = "capped",
+	};
+	uint64_t v = 1;
+	unsigned int i;
+
+	if (k)
+		*k = 0;
+	for (i = 0; i < NVMESIM_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	if (!nvmesim_run_policy_arg(name, "lazy", true, 65535, &v))
+		return -1;
+	if (k)
+		*k = (unsigned int)v;
+	return NVMESIM_CQDB_LAZY;
 }
 
 /* nvmesim_runner_nr_jobs - generator jobs plus one for explicit operations */
@@ -591,21 +796,21 @@ int nvmesim_runner_policies(const struct nvmesim_trace_settings *set, bool *irq,
 {
 	const struct nvmesim_trace_host *h = &set->host;
 	const struct nvmesim_run_cq_policy *cq = run_find_cq(h->completion[0] ? h->completion :
-							     "interrupt");
+							     "interrupt", NULL);
 
 	if (!cq) {
-		nvmesim_diag_set(diag, "host.completion: expected interrupt or poll, got '%s'",
-				 h->completion);
+		nvmesim_diag_set(diag, "host.completion: expected interrupt, poll or hybrid:NS, "
+				 "got '%s'", h->completion);
 		return -EINVAL;
 	}
-	if (h->sq_doorbell[0] && !run_find_sq(h->sq_doorbell)) {
-		nvmesim_diag_set(diag, "host.sq_doorbell: expected per-command or batch, got '%s'",
-				 h->sq_doorbell);
+	if (h->sq_doorbell[0] && !run_find_sq(h->sq_doorbell, NULL)) {
+		nvmesim_diag_set(diag, "host.sq_doorbell: expected per-command, batch, deferred or "
+				 "every:K, got '%s'", h->sq_doorbell);
 		return -EINVAL;
 	}
-	if (h->cq_doorbell[0] && strcmp(h->cq_doorbell, "per-reap")) {
-		nvmesim_diag_set(diag, "host.cq_doorbell: expected per-reap, got '%s'",
-				 h->cq_doorbell);
+	if (h->cq_doorbell[0] && run_find_cqdb(h->cq_doorbell, NULL) < 0) {
+		nvmesim_diag_set(diag, "host.cq_doorbell: expected per-reap, per-cqe, capped or "
+				 "lazy:K, got '%s'", h->cq_doorbell);
 		return -EINVAL;
 	}
 	if (h->shadow_doorbell[0] && strcmp(h->shadow_doorbell, "off")) {
@@ -787,6 +992,39 @@ static int run_loop(struct nvmesim_runner *r)
 	}
 }
 
+/* run_queue_results - the per-queue counters of the run into @r->res (left out when there is
+ * no memory for them: they are a detail of the run, not worth failing it) */
+static void run_queue_results(struct nvmesim_runner *r)
+{
+	const struct nvmesim_host_stats *a, *b;
+	struct nvmesim_queue_counters *qc;
+	struct nvmesim_run_queue *q;
+	unsigned int i;
+
+	if (!r->nr_queues)
+		return;
+	r->res->queues = calloc(r->nr_queues, sizeof(*r->res->queues));
+	if (!r->res->queues)
+		return;
+	r->res->nr_queues = r->nr_queues;
+	for (i = 0; i < r->nr_queues; i++) {
+		q = &r->queues[i];
+		qc = &r->res->queues[i];
+		a = &q->hs0;
+		b = &r->host->qps[i].stats;
+		qc->qid = q->qid;
+		qc->commands = b->commands - a->commands;
+		qc->sq_doorbells = b->sq_doorbells - a->sq_doorbells;
+		qc->cq_doorbells = b->cq_doorbells - a->cq_doorbells;
+		qc->interrupts = b->interrupts - a->interrupts;
+		qc->reaps = b->reaps - a->reaps;
+		qc->cqes = b->cqes - a->cqes;
+		qc->polls = b->poll_calls - a->poll_calls;
+		qc->idle_polls = b->polls - a->polls;
+		qc->inflight_ns = (double)q->area;
+	}
+}
+
 /* run_results - fill the counters and times of @r->res after the run */
 static void run_results(struct nvmesim_runner *r, const struct nvmesim_host_stats *hs0,
 			uint64_t mr0, uint64_t mw0, uint64_t end_ns)
@@ -807,6 +1045,9 @@ static void run_results(struct nvmesim_runner *r, const struct nvmesim_host_stat
 	res->counters.cqes = hs.cqes - hs0->cqes;
 	res->counters.commands = hs.commands - hs0->commands;
 	res->counters.inflight_ns = (double)r->area;
+	res->counters.polls = hs.poll_calls - hs0->poll_calls;
+	res->counters.idle_polls = hs.polls - hs0->polls;
+	run_queue_results(r);
 	if (r->any_io)
 		res->sim_time_ns = r->last_done - r->first_issue;
 	else
@@ -828,16 +1069,19 @@ static void run_results(struct nvmesim_runner *r, const struct nvmesim_host_stat
 static int run_setup(struct nvmesim_runner *r, const struct nvmesim_trace_settings *set)
 {
 	const char *sq = set->host.sq_doorbell[0] ? set->host.sq_doorbell : "per-command";
-	unsigned int i, j;
-	int err;
+	unsigned int i, j, k;
+	int err, cqdb;
 
 	if (r->host) {
 		err = nvmesim_runner_policies(set, NULL, r->diag);
 		if (err)
 			return err;
-		r->sqp = run_find_sq(sq);
+		r->sqp = run_find_sq(sq, &r->sq_k);
+		cqdb = run_find_cqdb(set->host.cq_doorbell[0] ? set->host.cq_doorbell :
+				     "per-reap", &k);
+		nvmesim_host_set_cqdb(r->host, (enum nvmesim_host_cqdb)cqdb, k);
 		r->cqp = run_find_cq(set->host.completion[0] ? set->host.completion :
-				     "interrupt");
+				     "interrupt", &r->hybrid_ns);
 	} else {
 		if (set->nr_jobs)
 			return run_fail(r, -EINVAL, "%s: init: manual plays explicit mmio and wait "
@@ -896,6 +1140,7 @@ int nvmesim_runner_run(const struct nvmesim_runner_cfg *cfg, struct nvmesim_resu
 	struct nvmesim_host_stats hs0;
 	struct nvmesim_runner *r;
 	uint64_t mr0, mw0, end_ns;
+	unsigned int q;
 	int err;
 
 	r = calloc(1, sizeof(*r));
@@ -917,9 +1162,13 @@ int nvmesim_runner_run(const struct nvmesim_runner_cfg *cfg, struct nvmesim_resu
 	memset(&hs0, 0, sizeof(hs0));
 	if (r->host)
 		nvmesim_host_stats(r->host, &hs0);
+	for (q = 0; q < r->nr_queues; q++)
+		r->queues[q].hs0 = r->host->qps[q].stats;
 	mr0 = r->end->mmio_reads;
 	mw0 = r->end->mmio_writes;
 	r->area_last = r->t0;
+	for (q = 0; q < r->nr_queues; q++)
+		r->queues[q].area_last = r->t0;
 	r->iv_end = r->t0 + r->iv_ns;
 
 	err = run_loop(r);

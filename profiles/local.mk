@@ -6,5 +6,6 @@ nvmesimprofilesdir = $(pkgdatadir)/profiles
 dist_nvmesimprofiles_DATA = \
 	%reldir%/gen3-tlc.yaml \
 	%reldir%/gen4-tlc.yaml \
-	%reldir%/slc-lowlat.yaml
+	%reldir%/slc-lowlat.yaml \
+	%reldir%/virtualized.yaml
 EXTRA_DIST += docs/profiles.md docs/timing.md

@@ -91,7 +91,7 @@ START_TEST(identify_ctrl)
 	ck_assert_uint_eq(id.oncs, NVMESIM_ONCS_COMPARE | NVMESIM_ONCS_DSM |
 			  NVMESIM_ONCS_WRITE_ZEROES | 0x10);
 	ck_assert_uint_eq(id.vwc, 1);
-	ck_assert_uint_eq(id.oacs, 0);
+	ck_assert_uint_eq(id.oacs, NVMESIM_OACS_DBBUF);
 	ck_assert_uint_eq(id.tnvmcap[0], 0);
 	ck_assert_uint_eq(id.tnvmcap[5], 1);            /* 2^31 * 512 = 2^40 */
 	ck_assert_str_eq(id.subnqn, "nqn.2026-11.org.nvmesim:sim-NVMESIM0001");
@@ -756,7 +756,7 @@ END_TEST
 
 START_TEST(opcodes)
 {
-	static const uint8_t bad[] = { 0x03, 0x07, 0x0d, 0x10, 0x11, 0x19, 0x7c, 0x80, 0x81,
+	static const uint8_t bad[] = { 0x03, 0x07, 0x0d, 0x10, 0x11, 0x19, 0x7b, 0x80, 0x81,
 				       0x84, 0xc0, 0xff };
 	struct nvmesim_sqe c;
 	unsigned int i;

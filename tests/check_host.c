@@ -502,7 +502,7 @@ static const struct nvmesim_end_ops *rec_orig;  /* the sim end's own ops */
 static struct nvmesim_end_ops rec_ops;          /* copy with the two hooks */
 static unsigned int rec_cpu;                    /* CPU last named */
 static unsigned int rec_sets;                   /* set_cpu calls */
-static unsigned int rec_work[4][REC_CPUS];      /* items per work kind and CPU */
+static unsigned int rec_work[NVMESIM_WORK_SHADOW + 1][REC_CPUS]; /* items per work kind, CPU */
 
 static void rec_set_cpu(struct nvmesim_end *end, unsigned int cpu)
 {

@@ -100,6 +100,9 @@ static struct nvmesim_results *make_results(void)
 	r->counters.cqes = 1006;
 	r->counters.commands = 1012;
 	r->counters.inflight_ns = 7000000.0;
+	r->counters.polls = 40;
+	r->counters.idle_polls = 30;
+	r->counters.cpu_ns = 2012000;
 	r->expect_failures = 2;
 	return r;
 }
@@ -201,9 +204,11 @@ static const char expected_text[] =
 	"nvmesim: trace=traces/basic.yaml, backend=sim, profile=gen4-tlc, seed=42\n"
 	"  sim time=2msec (2000000 ns), I/Os=1006, mean in flight=3.50\n"
 	"  commands=1012, mmio writes=2012 (2.00 per I/O), mmio reads=7\n"
-	"  doorbells: sq=1006, cq=1006\n"
+	"  doorbells: sq=1006 (1.00 per I/O), cq=1006 (1.00 per I/O)\n"
 	"  interrupts=503 (0.50 per I/O)\n"
 	"  reaps=503, cqes=1006 (2.00 per reap)\n"
+	"  polls=40, idle polls=30\n"
+	"  host cpu=2012000 ns (2000.0 ns per I/O)\n"
 	"  expect failures=2\n";
 
 START_TEST(test_text)

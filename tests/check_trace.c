@@ -505,10 +505,10 @@ static const struct set_bad set_bad[] = {
 	  "(the trace has 2)" },
 	{ "namespaces.0.lba_size=1024", "--set namespaces.0.lba_size=1024: "
 	  "namespaces.0.lba_size: expected 512 or 4096, got '1024'" },
-	{ "host.sq_doorbell=batch", "--set host.sq_doorbell=batch: host.sq_doorbell: 'batch' is "
-	  "not implemented yet; expected per-command" },
+	{ "host.sq_doorbell=every:0", "--set host.sq_doorbell=every:0: host.sq_doorbell: "
+	  "'every:0' is not implemented yet; expected per-command, batch, deferred or every:K" },
 	{ "host.completion=busy", "--set host.completion=busy: host.completion: expected "
-	  "interrupt or poll, got 'busy'" },
+	  "interrupt, poll or hybrid:NS, got 'busy'" },
 	{ "init=half", "--set init=half: init: expected auto or manual, got 'half'" },
 	{ "jobs.0.rw=randrd", "--set jobs.0.rw=randrd: jobs.0.rw: expected read, write, randread, "
 	  "randwrite, rw, readwrite, randrw, trim or randtrim, got 'randrd'" },
@@ -567,7 +567,8 @@ static const struct bad_trace bad_files[] = {
 	{ "bad-no-count.yaml", NULL, true, 3, 5,
 	  "jobs.1: expected count (or number_ios) or runtime, got neither" },
 	{ "bad-policy.yaml", NULL, true, 3, 16,
-	  "host.sq_doorbell: 'batch' is not implemented yet; expected per-command" },
+	  "host.sq_doorbell: 'every:0' is not implemented yet; expected per-command, batch, "
+	  "deferred or every:K" },
 	{ "bad-expect.yaml", NULL, false, 2, 49,
 	  "expect: expected a status name (success, invalid_field_in_command, ...) or number "
 	  "(0x101 = SCT 1, SC 1), got 'invalid_feild_in_command'; did you mean "
@@ -589,9 +590,10 @@ static const struct bad_trace bad_files[] = {
 	{ NULL, "interval: 1ns\n", true, 1, 11,
 	  "interval: expected a time (ns, us, ms, s) from 1us to 2^64-1, got '1ns'" },
 	{ NULL, "host:\n  completion: pol\n", true, 2, 15,
-	  "host.completion: expected interrupt or poll, got 'pol'" },
+	  "host.completion: expected interrupt, poll or hybrid:NS, got 'pol'" },
 	{ NULL, "host:\n  cq_doorbell: batch\n", true, 2, 16,
-	  "host.cq_doorbell: 'batch' is not implemented yet; expected per-reap" },
+	  "host.cq_doorbell: 'batch' is not implemented yet; expected per-reap, per-cqe, capped "
+	  "or lazy:K" },
 	{ NULL, "host:\n  shadow_doorbell: on\n", true, 2, 20,
 	  "host.shadow_doorbell: 'on' is not implemented yet; expected off" },
 	{ NULL, "host:\n  coalescing: 8\n", true, 2, 15,

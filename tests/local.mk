@@ -70,6 +70,8 @@ NVMESIM_CHECKS += %reldir%/check_hist %reldir%/check_report
 # The workload runner, end to end (runner helper): nvmesim_run() on the test traces.
 NVMESIM_CHECKS += %reldir%/check_run
 %canon_reldir%_check_run_SOURCES = %reldir%/check_run.c $(NVMESIM_CHECK_COMMON)
+NVMESIM_CHECKS += %reldir%/check_policy
+%canon_reldir%_check_policy_SOURCES = %reldir%/check_policy.c $(NVMESIM_CHECK_COMMON)
 EXTRA_DIST += %reldir%/traces/run-counts.yaml %reldir%/traces/run-runtime.yaml \
 	%reldir%/traces/run-ops.yaml %reldir%/traces/run-manual.yaml \
 	%reldir%/traces/run-manual-cmd.yaml %reldir%/traces/run-auto-mmio.yaml
@@ -85,7 +87,8 @@ EXTRA_DIST += %reldir%/traces/settings.yaml %reldir%/traces/fio-names.yaml \
 	%reldir%/traces/bad-type.yaml %reldir%/traces/bad-ops-not-last.yaml \
 	%reldir%/traces/bad-at-order.yaml %reldir%/traces/bad-syntax.yaml \
 	%reldir%/traces/bad-syntax-op.yaml %reldir%/traces/bad-no-count.yaml \
-	%reldir%/traces/bad-policy.yaml %reldir%/traces/bad-expect.yaml
+	%reldir%/traces/bad-policy.yaml %reldir%/traces/bad-expect.yaml \
+	%reldir%/traces/policy.yaml
 
 # Timing model and device profiles (timing helper): QD1 sums, bottlenecks, Little's law.
 NVMESIM_CHECKS += %reldir%/check_timing
@@ -98,3 +101,8 @@ NVMESIM_CHECKS += %reldir%/check_sweep
 %canon_reldir%_check_headers_SOURCES += %reldir%/headers/sweep.c
 TESTS += %reldir%/run-sweep.sh
 EXTRA_DIST += %reldir%/run-sweep.sh %reldir%/traces/sweep.yaml
+
+# Controller side of the doorbell / interrupt strategies (issue 4 §2).
+NVMESIM_CHECKS += %reldir%/check_strategies
+%canon_reldir%_check_strategies_SOURCES = %reldir%/check_strategies.c $(NVMESIM_RAWHOST) \
+	$(NVMESIM_CHECK_COMMON)

@@ -37,6 +37,7 @@ enum nvmesim_host_work {
 	NVMESIM_WORK_REAP,   /* process one CQE */
 	NVMESIM_WORK_IRQ,    /* enter and leave the handler of the interrupt just taken */
 	NVMESIM_WORK_POLL,   /* poll a CQ and find nothing */
+	NVMESIM_WORK_SHADOW, /* write a shadow doorbell and read its EventIdx (dbbuf) */
 };
 
 /**

@@ -67,6 +67,7 @@ struct nvmesim_host_opts {
  * @reaps: reap passes that consumed at least one CQE
  * @cqes: CQEs consumed
  * @polls: polls of a CQ without interrupts that found nothing
+ * @poll_calls: polls of a CQ without interrupts, finding CQEs or not
  */
 struct nvmesim_host_stats {
 	uint64_t commands;
@@ -76,6 +77,7 @@ struct nvmesim_host_stats {
 	uint64_t reaps;
 	uint64_t cqes;
 	uint64_t polls;
+	uint64_t poll_calls;
 };
 
 /* nvmesim_host_opts_default - 1 I/O queue pair of 256 entries, interrupts, 64 MiB, 1 CPU */

@@ -30,6 +30,8 @@ NVMESIM_BEGIN_DECLS
  * @irq_ns: interrupt handler entry and exit CPU time
  * @reap_ns: CPU time to process one CQE (phase check, callback)
  * @poll_ns: CPU time of one poll of a CQ that finds nothing
+ * @shadow_update_ns: CPU time of one shadow doorbell update (store, full barrier, EventIdx
+ *                    load; Doorbell Buffer Config), instead of @mmio_ns per doorbell
  */
 struct nvmesim_profile_host {
 	unsigned int cpus;
@@ -40,6 +42,7 @@ struct nvmesim_profile_host {
 	uint64_t irq_ns;
 	uint64_t reap_ns;
 	uint64_t poll_ns;
+	uint64_t shadow_update_ns;
 };
 
 /**

@@ -75,6 +75,12 @@ struct nvmesim_job_stats {
  * @cqes: CQEs consumed
  * @commands: commands submitted (admin included)
  * @inflight_ns: integral of I/Os in flight over time (for mean occupancy)
+ * @polls: CQ polls (completion policies poll and hybrid), finding CQEs or not
+ * @idle_polls: of them those that found nothing
+ * @cpu_ns: modeled host CPU time: the host work of the run (commands built,
+ *          CQEs processed, interrupt handlers, idle polls, MMIO writes) at
+ *          the profile's host costs, as the simulated end charges them; 0
+ *          without a timing model
  */
 struct nvmesim_counters {
 	uint64_t mmio_reads;
@@ -85,6 +91,36 @@ struct nvmesim_counters {
 	uint64_t reaps;
 	uint64_t cqes;
 	uint64_t commands;
+	double inflight_ns;
+	uint64_t polls;
+	uint64_t idle_polls;
+	uint64_t cpu_ns;
+};
+
+/**
+ * struct nvmesim_queue_counters - the conversation on one queue pair
+ * @qid: queue pair (0 admin, 1..n I/O)
+ * @commands: commands submitted to its SQ
+ * @sq_doorbells: SQ tail doorbell writes
+ * @cq_doorbells: CQ head doorbell writes
+ * @interrupts: interrupts taken on its vector
+ * @reaps: reap passes that consumed at least one CQE
+ * @cqes: CQEs consumed
+ * @polls: polls of its CQ
+ * @idle_polls: of them those that found nothing
+ * @inflight_ns: integral of its I/Os in flight over time (mean occupancy =
+ *               inflight_ns / sim_time_ns)
+ */
+struct nvmesim_queue_counters {
+	unsigned int qid;
+	uint64_t commands;
+	uint64_t sq_doorbells;
+	uint64_t cq_doorbells;
+	uint64_t interrupts;
+	uint64_t reaps;
+	uint64_t cqes;
+	uint64_t polls;
+	uint64_t idle_polls;
 	double inflight_ns;
 };
 
@@ -99,6 +135,8 @@ struct nvmesim_counters {
  * @jobs: per job
  * @counters: the conversation
  * @expect_failures: operations whose `expect:` did not hold
+ * @nr_queues: entries in @queues (0 when not known, e.g. read back from a folder)
+ * @queues: per queue pair, admin first
  */
 struct nvmesim_results {
 	char trace[256];
@@ -110,6 +148,8 @@ struct nvmesim_results {
 	struct nvmesim_job_stats *jobs;
 	struct nvmesim_counters counters;
 	uint64_t expect_failures;
+	unsigned int nr_queues;
+	struct nvmesim_queue_counters *queues;
 };
 
 /**
