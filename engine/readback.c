@@ -761,6 +761,8 @@ static int rb_nvmesim_member(struct rb_summary *s, const char *key, enum rb_kind
 		{ "mmio_writes", &c->mmio_writes },
 		{ "sq_doorbells", &c->sq_doorbells },
 		{ "cq_doorbells", &c->cq_doorbells },
+		{ "sq_shadow", &c->sq_shadow },
+		{ "cq_shadow", &c->cq_shadow },
 		{ "interrupts", &c->interrupts },
 		{ "reaps", &c->reaps },
 		{ "cqes", &c->cqes },
@@ -1144,6 +1146,8 @@ int nvmesim_results_merge(struct nvmesim_results *dst, const struct nvmesim_resu
 	dst->counters.mmio_writes += src->counters.mmio_writes;
 	dst->counters.sq_doorbells += src->counters.sq_doorbells;
 	dst->counters.cq_doorbells += src->counters.cq_doorbells;
+	dst->counters.sq_shadow += src->counters.sq_shadow;
+	dst->counters.cq_shadow += src->counters.cq_shadow;
 	dst->counters.interrupts += src->counters.interrupts;
 	dst->counters.reaps += src->counters.reaps;
 	dst->counters.cqes += src->counters.cqes;

@@ -308,6 +308,10 @@ static void text_nvmesim(FILE *f, const struct nvmesim_results *r)
 	fprintf(f, "  doorbells: sq=%llu (%.2f per I/O), cq=%llu (%.2f per I/O)\n",
 		(unsigned long long)c->sq_doorbells, ratio((double)c->sq_doorbells, ios),
 		(unsigned long long)c->cq_doorbells, ratio((double)c->cq_doorbells, ios));
+	if (c->sq_shadow || c->cq_shadow)
+		fprintf(f, "  shadow doorbell updates: sq=%llu, cq=%llu (the doorbells above are "
+			"the MMIO writes)\n", (unsigned long long)c->sq_shadow,
+			(unsigned long long)c->cq_shadow);
 	fprintf(f, "  interrupts=%llu (%.2f per I/O)\n", (unsigned long long)c->interrupts,
 		ratio((double)c->interrupts, ios));
 	fprintf(f, "  reaps=%llu, cqes=%llu (%.2f per reap)\n", (unsigned long long)c->reaps,
@@ -580,6 +584,8 @@ static void json_nvmesim(struct json *j, const struct nvmesim_results *r)
 	json_u64(j, "mmio_writes", c->mmio_writes);
 	json_u64(j, "sq_doorbells", c->sq_doorbells);
 	json_u64(j, "cq_doorbells", c->cq_doorbells);
+	json_u64(j, "sq_shadow", c->sq_shadow);
+	json_u64(j, "cq_shadow", c->cq_shadow);
 	json_u64(j, "interrupts", c->interrupts);
 	json_u64(j, "reaps", c->reaps);
 	json_u64(j, "cqes", c->cqes);

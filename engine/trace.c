@@ -49,9 +49,9 @@
 /* rwmixread before a trace or --set gives it (a percentage never exceeds 100) */
 #define RWMIX_UNSET 0xffffffffu
 
-#define JOB_SETTINGS_NR 15
+#define JOB_SETTINGS_NR 16
 #define NS_SETTINGS_NR 3
-#define TOP_SETTINGS_NR 13
+#define TOP_SETTINGS_NR 15
 
 NVMESIM_STATIC_ASSERT(sizeof(unsigned int) == sizeof(uint32_t),
 		      "UINT settings store into uint32_t fields");
@@ -169,6 +169,11 @@ static const struct nvmesim_setting top_settings[] = {
 	  FSIZE(struct nvmesim_trace_host, shadow_doorbell), NULL, "shadow doorbells" },
 	{ "host.coalescing", NVMESIM_SET_STR, TOP(s.host.coalescing), 1,
 	  FSIZE(struct nvmesim_trace_host, coalescing), NULL, "interrupt coalescing" },
+	{ "host.shadow_admin", NVMESIM_SET_STR, TOP(s.host.shadow_admin), 1,
+	  FSIZE(struct nvmesim_trace_host, shadow_admin), NULL,
+	  "admin queue shadow doorbells" },
+	{ "host.arbitration", NVMESIM_SET_STR, TOP(s.host.arbitration), 1,
+	  FSIZE(struct nvmesim_trace_host, arbitration), NULL, "rr or wrr" },
 };
 NVMESIM_STATIC_ASSERT(NVMESIM_ARRAY_SIZE(top_settings) == TOP_SETTINGS_NR, "top_seen size");
 
@@ -181,6 +186,11 @@ enum job_rw {
 	RW_READ, RW_WRITE, RW_RANDREAD, RW_RANDWRITE, RW_RW, RW_READWRITE, RW_RANDRW,
 	RW_TRIM, RW_RANDTRIM,
 };
+/* jobs.N.priority: index = struct nvmesim_job priority (QPRIO + 1, NVMe 2.0 §5.5) */
+static const char *const priority_names[] = {
+	"default", "urgent", "high", "medium", "low", NULL
+};
+
 static const char *const rw_names[] = {
 	"read", "write", "randread", "randwrite", "rw", "readwrite", "randrw", "trim",
 	"randtrim", NULL
@@ -204,6 +214,8 @@ static const struct nvmesim_setting job_settings[] = {
 	{ "rate_iops", NVMESIM_SET_U64, JOB(j.rate_iops), 0, 0, NULL, "I/Os per second cap" },
 	{ "nsid", NVMESIM_SET_UINT, JOB(j.nsid), 1, NVMESIM_TRACE_MAX_NS, NULL, "namespace" },
 	{ "queue", NVMESIM_SET_UINT, JOB(j.queue), 0, 65535, NULL, "I/O queue (0 = auto)" },
+	{ "priority", NVMESIM_SET_ENUM, JOB(j.priority), 0, 0, priority_names,
+	  "QPRIO of its SQ with host.arbitration wrr" },
 };
 
 static const struct nvmesim_settings_table job_table = {
@@ -280,8 +292,11 @@ static const struct {
 	  "per-command, batch, deferred or every:K" },
 	{ "host.cq_doorbell", { "per-reap", "per-cqe", "capped" }, { "lazy" }, 65535,
 	  "per-reap, per-cqe, capped or lazy:K" },
-	{ "host.shadow_doorbell", { "off" }, { NULL }, 0, "off" },
-	{ "host.coalescing", { "off" }, { NULL }, 0, "off" },
+	{ "host.shadow_doorbell", { "off", "linux", "spdk" }, { NULL }, 0, "off, linux or spdk" },
+	{ "host.shadow_admin", { "off", "on" }, { NULL }, 0, "off or on" },
+	{ "host.arbitration", { "rr", "wrr" }, { NULL }, 0, "rr or wrr" },
+	{ "host.coalescing", { "off" }, { NULL }, 0,
+	  "off or THR,TIME_US (THR 1-256, TIME_US 0-25500 in steps of 100)" },
 };
 
 /* policy_num - whether @text is "@name:N" with N a decimal number 1..@max */
@@ -302,14 +317,43 @@ static bool policy_num(const char *text, const char *name, uint64_t max)
 	return v != 0;
 }
 
+/* coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions, TIME_US 0-25500
+ * in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of Interrupt Coalescing,
+ * NVMe 2.0 §5.27.1.8); true and the two values if @text is one */
+static bool coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
+{
+	unsigned long v[2] = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*text < '0' || *text > '9')
+			return false;
+		for (; *text >= '0' && *text <= '9'; text++) {
+			v[i] = v[i] * 10 + (unsigned long)(*text - '0');
+			if (v[i] > 25500)
+				return false;
+		}
+		if (*text != (i ? '\0' : ','))
+			return false;
+		text++;
+	}
+	if (v[0] < 1 || v[0] > 256 || v[1] % 100)
+		return false;
+	*thr = (unsigned int)v[0];
+	*time_us = (unsigned int)v[1];
+	return true;
+}
+
 /* policy_ok - whether @field is one of policy @i's values */
 static bool policy_ok(unsigned int i, const char *field)
 {
-	unsigned int j;
+	unsigned int j, thr, us;
 
 	for (j = 0; j < NVMESIM_ARRAY_SIZE(policies[i].values) && policies[i].values[j]; j++)
 		if (!strcmp(field, policies[i].values[j]))
 			return true;
+	if (!strcmp(policies[i].path, "host.coalescing"))
+		return coalescing_parse(field, &thr, &us);
 	for (j = 0; j < NVMESIM_ARRAY_SIZE(policies[i].with_arg) && policies[i].with_arg[j]; j++)
 		if (policy_num(field, policies[i].with_arg[j], policies[i].max))
 			return true;
@@ -349,8 +393,8 @@ static int top_check(void *ctx, const struct nvmesim_setting *s, void *base, con
 			continue;
 		lower_str(field);
 		/* "off" may be written as YAML's other spellings of false */
-		if (!strcmp(policies[i].values[0], "off") && !nvmesim_parse_bool(field, &b) && !b)
-			strcpy(field, "off");
+		if (!strcmp(policies[i].values[0], "off") && !nvmesim_parse_bool(field, &b))
+			strcpy(field, b ? "on" : "off");
 		if (!policy_ok(i, field)) {
 			snprintf(err, errlen, "'%s' is not implemented yet; expected %s", q,
 				 policies[i].expected);
@@ -1857,6 +1901,8 @@ static void trace_defaults(struct nvmesim_trace *t)
 	snprintf(t->s.host.sq_doorbell, sizeof(t->s.host.sq_doorbell), "per-command");
 	snprintf(t->s.host.cq_doorbell, sizeof(t->s.host.cq_doorbell), "per-reap");
 	snprintf(t->s.host.shadow_doorbell, sizeof(t->s.host.shadow_doorbell), "off");
+	snprintf(t->s.host.shadow_admin, sizeof(t->s.host.shadow_admin), "off");
+	snprintf(t->s.host.arbitration, sizeof(t->s.host.arbitration), "rr");
 	snprintf(t->s.host.coalescing, sizeof(t->s.host.coalescing), "off");
 	t->s.ops_iodepth = 1;
 	t->s.interval_ns = 1000000;

@@ -100,6 +100,12 @@ int nvmesim_host_create_qp(struct nvmesim_host *host, uint16_t qid, const char *
 		    (uint32_t)NVMESIM_FIELD_SET(qp->entries - 1u, CREATEQ_QSIZE);
 	cmd.cdw11 = (uint32_t)NVMESIM_FIELD_SET(1, CREATEQ_PC) |
 		    (uint32_t)NVMESIM_FIELD_SET(qid, CREATESQ_CQID);
+	/* QPRIO counts only with weighted round robin (§3.4.2.2); medium unless asked */
+	if (host->opts.wrr)
+		cmd.cdw11 |= (uint32_t)NVMESIM_FIELD_SET(host->opts.sq_prio &&
+							 qid <= host->opts.nr_sq_prio ?
+							 host->opts.sq_prio[qid - 1] & 3u : 2u,
+							 CREATESQ_QPRIO);
 	*what = "Create I/O Submission Queue";
 	r = nvmesim_host_exec(host, 0, &cmd, NULL, 0, NULL);
 	if (r) {
@@ -196,5 +202,47 @@ int nvmesim_host_trim(struct nvmesim_host *host, uint16_t qid, uint32_t nsid, ui
 	cmd.cdw11 = 1u << 2; /* AD: attribute deallocate */
 	r = nvmesim_host_exec(host, qid, &cmd, range, sizeof(*range), NULL);
 	nvmesim_host_dma_free(host, range);
+	return r;
+}
+
+/* nvmesim_host_set_shadow - Doorbell Buffer Config (NVMe 2.0 §5.8) and the need-event test
+ * @mode from now on; 0, -EOPNOTSUPP, -ENOMEM, -EINVAL, -errno or the NVMe status (> 0) */
+int nvmesim_host_set_shadow(struct nvmesim_host *host, enum nvmesim_host_shadow mode,
+			    bool admin)
+{
+	struct nvmesim_sqe cmd;
+	uint32_t *dbs, *eis;
+	int r;
+
+	if (!host || mode > NVMESIM_SHADOW_SPDK || host->dbs)
+		return -EINVAL;
+	if (mode == NVMESIM_SHADOW_OFF)
+		return 0;
+	/* §5.8: only a controller that sets OACS bit 8 supports the command */
+	if (!(host->id_ctrl.oacs & NVMESIM_OACS_DBBUF))
+		return -EOPNOTSUPP;
+	/* one memory page each, zeroed: every shadow and EventIdx starts at 0 */
+	dbs = nvmesim_hostmem_alloc(host->hm, host->page_size);
+	eis = nvmesim_hostmem_alloc(host->hm, host->page_size);
+	if (!dbs || !eis) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.opcode = NVMESIM_ADM_DBBUF_CONFIG;
+	cmd.prp1 = nvmesim_hostmem_iova(host->hm, dbs);
+	cmd.prp2 = nvmesim_hostmem_iova(host->hm, eis);
+	r = nvmesim_host_exec(host, 0, &cmd, NULL, 0, NULL);
+	if (r)
+		goto fail;
+	host->db_stride = 1u << NVMESIM_FIELD_GET(host->cap, CAP_DSTRD);
+	host->dbs = dbs;
+	host->eis = eis;
+	host->shadow = mode;
+	host->shadow_admin = admin;
+	return 0;
+fail:
+	nvmesim_hostmem_free(host->hm, eis);
+	nvmesim_hostmem_free(host->hm, dbs);
 	return r;
 }

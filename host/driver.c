@@ -137,7 +137,8 @@ static int host_enable(struct nvmesim_host *host, struct nvmesim_diag *diag)
 
 	host->cc = (uint32_t)NVMESIM_FIELD_SET(host_cc_css(host->cap), CC_CSS) |
 		   (uint32_t)NVMESIM_FIELD_SET(NVMESIM_FIELD_GET(host->cap, CAP_MPSMIN), CC_MPS) |
-		   (uint32_t)NVMESIM_FIELD_SET(NVMESIM_CC_AMS_RR, CC_AMS) |
+		   (uint32_t)NVMESIM_FIELD_SET(host->opts.wrr ? NVMESIM_CC_AMS_WRRU :
+					       NVMESIM_CC_AMS_RR, CC_AMS) |
 		   (uint32_t)NVMESIM_FIELD_SET(NVMESIM_CC_SHN_NONE, CC_SHN) |
 		   (uint32_t)NVMESIM_FIELD_SET(6, CC_IOSQES) |  /* 2^6 = 64-byte SQEs */
 		   (uint32_t)NVMESIM_FIELD_SET(4, CC_IOCQES);   /* 2^4 = 16-byte CQEs */
@@ -294,6 +295,34 @@ static int host_create_io_queues(struct nvmesim_host *host, struct nvmesim_diag 
 	return 0;
 }
 
+/*
+ * host_arbitration - Set Features Arbitration (01h) with the weights and burst
+ * the controller reports by default (Get Features 01h): the WRR weights then
+ * are explicit host set-up, as Linux leaves them and SPDK sets them (NVMe 2.0
+ * §5.27.1.1); 0 or -EIO with @diag
+ */
+static int host_arbitration(struct nvmesim_host *host, struct nvmesim_diag *diag)
+{
+	struct nvmesim_sqe cmd;
+	struct nvmesim_cqe cqe;
+	int r;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.opcode = NVMESIM_ADM_GET_FEATURES;
+	cmd.cdw10 = NVMESIM_FEAT_ARBITRATION;
+	r = nvmesim_host_exec(host, 0, &cmd, NULL, 0, &cqe);
+	if (r)
+		return host_cmd_error(r, "Get Features Arbitration", diag);
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.opcode = NVMESIM_ADM_SET_FEATURES;
+	cmd.cdw10 = NVMESIM_FEAT_ARBITRATION;
+	cmd.cdw11 = cqe.dw0;
+	r = nvmesim_host_exec(host, 0, &cmd, NULL, 0, NULL);
+	if (r)
+		return host_cmd_error(r, "Set Features Arbitration", diag);
+	return 0;
+}
+
 /* host_check_opts - reject set-ups no controller can take; 0 or -EINVAL with @diag */
 static int host_check_opts(const struct nvmesim_host_opts *o, struct nvmesim_diag *diag)
 {
@@ -382,6 +411,13 @@ int nvmesim_host_open(struct nvmesim_host **out, struct nvmesim_end *end,
 	}
 	host->page_size = 1u << (12 + NVMESIM_FIELD_GET(host->cap, CAP_MPSMIN));
 	host->ready_timeout_ns = host_ready_timeout(host);
+	/* §3.1.4.1: CC.AMS may only name a mechanism CAP.AMS offers (bit 0: WRR) */
+	if (opts->wrr && !(NVMESIM_FIELD_GET(host->cap, CAP_AMS) & 1u)) {
+		nvmesim_diag_set(diag, "weighted round robin arbitration asked for, but CAP.AMS "
+				 "bit 0 is clear (NVMe 2.0 §3.1.4.1)");
+		r = -EINVAL;
+		goto fail_free;
+	}
 
 	/* Step 2: a controller left enabled (or still ready) is reset first. */
 	cc = nvmesim_end_read32(end, NVMESIM_REG_CC);
@@ -425,6 +461,14 @@ int nvmesim_host_open(struct nvmesim_host **out, struct nvmesim_end *end,
 	r = host_create_io_queues(host, diag);
 	if (r)
 		goto fail_disable;
+	/* the priorities were for queue creation only: the pointer is the caller's */
+	host->opts.sq_prio = NULL;
+	host->opts.nr_sq_prio = 0;
+	if (opts->wrr) {
+		r = host_arbitration(host, diag);
+		if (r)
+			goto fail_disable;
+	}
 	if (opts->aer) {
 		r = nvmesim_host_aer_arm(host);
 		if (r) {

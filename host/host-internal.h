@@ -49,6 +49,13 @@ enum nvmesim_host_cqdb {
 	NVMESIM_CQDB_LAZY,      /* once K are consumed, or the controller could fill the CQ */
 };
 
+/* enum nvmesim_host_shadow - shadow doorbell (Doorbell Buffer Config) need-event test */
+enum nvmesim_host_shadow {
+	NVMESIM_SHADOW_OFF,     /* plain MMIO doorbells */
+	NVMESIM_SHADOW_LINUX,   /* vring_need_event: (u16)(new - ei - 1) < (u16)(new - old) */
+	NVMESIM_SHADOW_SPDK,    /* SPDK / libvfn: (u16)(new - ei) <= (u16)(new - old) */
+};
+
 /* struct nvmesim_host_prp - the data pointer of one command and what it holds */
 struct nvmesim_host_prp {
 	uint64_t prp1;                               /* PRP entry 1 */
@@ -116,6 +123,11 @@ struct nvmesim_host {
 	struct nvmesim_host_stats stats;     /* conversation counters */
 	enum nvmesim_host_cqdb cqdb;         /* I/O CQ head doorbell policy */
 	unsigned int cqdb_k;                 /* its K (lazy) */
+	enum nvmesim_host_shadow shadow;     /* shadow doorbells in effect (I/O queues) */
+	bool shadow_admin;                   /* the admin queue uses its shadow slots too */
+	uint32_t *dbs;                       /* shadow doorbell page (NULL when off) */
+	uint32_t *eis;                       /* EventIdx page */
+	unsigned int db_stride;              /* doorbell stride in dwords (1 << CAP.DSTRD) */
 };
 
 /* nvmesim_host_cpu - tell the end that host CPU @cpu does the following work (only when it
@@ -174,6 +186,13 @@ NVMESIM_PRIV int nvmesim_host_poll(struct nvmesim_host *host, uint16_t qid);
  * CQs from now on */
 NVMESIM_PRIV void nvmesim_host_set_cqdb(struct nvmesim_host *host, enum nvmesim_host_cqdb mode,
 					unsigned int k);
+
+/* nvmesim_host_set_shadow - allocate the shadow doorbell and EventIdx pages, send Doorbell
+ * Buffer Config (NVMe 2.0 §5.8) and use need-event test @mode on the I/O queues (and on the
+ * admin queue when @admin); 0, -EOPNOTSUPP (OACS bit 8 clear), -ENOMEM, -EINVAL, or the NVMe
+ * status (> 0) of the command */
+NVMESIM_PRIV int nvmesim_host_set_shadow(struct nvmesim_host *host, enum nvmesim_host_shadow mode,
+					 bool admin);
 
 /* nvmesim_host_forget - detach callback @done from every command still in flight (their
  * completions are then dropped), so a caller can free the arguments; returns how many */

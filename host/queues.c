@@ -175,7 +175,37 @@ int nvmesim_host_submit(struct nvmesim_host *host, uint16_t qid, const struct nv
 	return nvmesim_host_submit_tag(host, qid, cmd, buf, len, done, arg, NULL);
 }
 
-/* nvmesim_host_ring - write SQ @qid's tail doorbell if it moved; 1 if written, else 0 */
+/* host_shadowed - whether queue pair @qid's doorbells go through the shadow buffer */
+static inline bool host_shadowed(const struct nvmesim_host *host, uint16_t qid)
+{
+	return host->dbs && (qid || host->shadow_admin);
+}
+
+/*
+ * host_shadow_write - store @new_v into the shadow slot of @qid's SQ (@cq 0)
+ * or CQ and read its EventIdx; whether the MMIO doorbell must be written too.
+ * NVMe 2.0 §5.8 leaves the test to the host: Linux uses virtio's
+ * vring_need_event (MMIO only if the EventIdx lies in [old, new)), SPDK and
+ * libvfn also ring when new == EventIdx.
+ */
+static bool host_shadow_write(struct nvmesim_host *host, uint16_t qid, int cq, uint16_t new_v,
+			      uint16_t old_v)
+{
+	unsigned int slot = (2u * qid + (unsigned int)cq) * host->db_stride;
+	uint16_t ei;
+
+	/* (Linux puts a full barrier between the store and the EventIdx read; the
+	 * controller here runs in this thread, so program order is enough) */
+	host->dbs[slot] = new_v;
+	ei = (uint16_t)host->eis[slot];
+	nvmesim_end_host_work(host->end, NVMESIM_WORK_SHADOW, 1);
+	if (host->shadow == NVMESIM_SHADOW_SPDK)
+		return (uint16_t)(new_v - ei) <= (uint16_t)(new_v - old_v);
+	return (uint16_t)(new_v - ei - 1u) < (uint16_t)(new_v - old_v);
+}
+
+/* nvmesim_host_ring - write SQ @qid's tail doorbell (or its shadow, NVMe 2.0 §5.8) if it moved;
+ * 1 if published, else 0 */
 int nvmesim_host_ring(struct nvmesim_host *host, uint16_t qid)
 {
 	struct nvmesim_host_qp *qp = host ? host_qp(host, qid) : NULL;
@@ -183,6 +213,14 @@ int nvmesim_host_ring(struct nvmesim_host *host, uint16_t qid)
 	if (!qp || qp->sq.r.tail == qp->sq.db_tail)
 		return 0;
 	nvmesim_host_cpu(host, qp->cpu);
+	if (host_shadowed(host, qid)) {
+		host->stats.sq_shadow++;
+		qp->stats.sq_shadow++;
+		if (!host_shadow_write(host, qid, 0, qp->sq.r.tail, qp->sq.db_tail)) {
+			qp->sq.db_tail = qp->sq.r.tail;
+			return 1;
+		}
+	}
 	nvmesim_hsq_ring(&qp->sq, host->end);
 	host->stats.sq_doorbells++;
 	qp->stats.sq_doorbells++;
@@ -236,6 +274,14 @@ void nvmesim_host_set_cqdb(struct nvmesim_host *host, enum nvmesim_host_cqdb mod
 static void host_cq_ring(struct nvmesim_host *host, struct nvmesim_host_qp *qp)
 {
 	nvmesim_host_cpu(host, qp->cpu);
+	if (host_shadowed(host, qp->cq.qid) && qp->cq.r.head != qp->cq.db_head) {
+		host->stats.cq_shadow++;
+		qp->stats.cq_shadow++;
+		if (!host_shadow_write(host, qp->cq.qid, 1, qp->cq.r.head, qp->cq.db_head)) {
+			qp->cq.db_head = qp->cq.r.head;
+			return;
+		}
+	}
 	if (nvmesim_hcq_ring(&qp->cq, host->end)) {
 		host->stats.cq_doorbells++;
 		qp->stats.cq_doorbells++;

@@ -233,11 +233,50 @@ static struct nvmesim_results *run_results_new(const struct run_ctx *ctx, unsign
 	return res;
 }
 
+/*
+ * run_sq_prio - the QPRIO of each of @nr I/O SQs from jobs.N.priority: a job
+ * uses queue jobs.N.queue, else N % @nr + 1 (host/gen.c, with the queues asked
+ * for); queues without a job priority are medium (Linux's NVME_SQ_PRIO_MEDIUM)
+ * and a queue shared by jobs of different priorities gets the most urgent.
+ * Returns 0 with *@out (NULL when no job asks; free()) or -ENOMEM.
+ */
+static int run_sq_prio(const struct nvmesim_trace_settings *set, unsigned int nr,
+		       uint8_t **out)
+{
+	const struct nvmesim_job *j;
+	uint8_t *p;
+	unsigned int i, q;
+
+	*out = NULL;
+	for (i = 0; i < set->nr_jobs && !set->jobs[i].priority; i++)
+		;
+	if (i == set->nr_jobs || !nr)
+		return 0;
+	p = malloc(nr);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0xff, nr);
+	for (i = 0; i < set->nr_jobs; i++) {
+		j = &set->jobs[i];
+		q = j->queue ? j->queue : i % nr + 1u;
+		/* priority 1..4 is QPRIO 0..3 (NVMe 2.0 §5.5, Figure "QPRIO") */
+		if (j->priority > 0 && j->priority <= 4 && q <= nr &&
+		    (uint8_t)(j->priority - 1) < p[q - 1])
+			p[q - 1] = (uint8_t)(j->priority - 1);
+	}
+	for (q = 0; q < nr; q++)
+		if (p[q] == 0xff)
+			p[q] = 2;
+	*out = p;
+	return 0;
+}
+
 /* run_host_up - bring the controller up with the host driver as @set asks; 0 or -errno */
 static int run_host_up(struct run_ctx *ctx, const struct nvmesim_trace_settings *set,
 		       struct nvmesim_diag *diag)
 {
 	struct nvmesim_host_opts ho = nvmesim_host_opts_default;
+	uint8_t *prio = NULL;
 	bool irq = true;
 	int err;
 
@@ -255,7 +294,16 @@ static int run_host_up(struct run_ctx *ctx, const struct nvmesim_trace_settings 
 	ho.hostmem_bytes = NVMESIM_MAX(ho.hostmem_bytes,
 				       nvmesim_runner_hostmem_bytes(set, ho.nr_io_queues,
 								    ho.io_queue_entries));
+	if (!strcmp(set->host.arbitration, "wrr")) {
+		ho.wrr = true;
+		err = run_sq_prio(set, ho.nr_io_queues, &prio);
+		if (err)
+			return err;
+		ho.sq_prio = prio;
+		ho.nr_sq_prio = prio ? ho.nr_io_queues : 0;
+	}
 	err = nvmesim_host_open(&ctx->host, ctx->end, &ho, diag);
+	free(prio);
 	if (err && diag && diag->msg[0]) {
 		char msg[sizeof(diag->msg)];
 

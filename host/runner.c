@@ -761,6 +761,45 @@ static const struct nvmesim_run_cq_policy *run_find_cq(const char *name, uint64_
 	return NULL;
 }
 
+/* coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions, TIME_US 0-25500
+ * in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of Interrupt Coalescing,
+ * NVMe 2.0 §5.27.1.8); true and the two values if @text is one */
+static bool coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
+{
+	unsigned long v[2] = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*text < '0' || *text > '9')
+			return false;
+		for (; *text >= '0' && *text <= '9'; text++) {
+			v[i] = v[i] * 10 + (unsigned long)(*text - '0');
+			if (v[i] > 25500)
+				return false;
+		}
+		if (*text != (i ? '\0' : ','))
+			return false;
+		text++;
+	}
+	if (v[0] < 1 || v[0] > 256 || v[1] % 100)
+		return false;
+	*thr = (unsigned int)v[0];
+	*time_us = (unsigned int)v[1];
+	return true;
+}
+
+/* run_find_shadow - the shadow doorbell mode named @name (empty: off), or -1 */
+static int run_find_shadow(const char *name)
+{
+	if (!name[0] || !strcmp(name, "off"))
+		return NVMESIM_SHADOW_OFF;
+	if (!strcmp(name, "linux"))
+		return NVMESIM_SHADOW_LINUX;
+	if (!strcmp(name, "spdk"))
+		return NVMESIM_SHADOW_SPDK;
+	return -1;
+}
+
 /* run_find_cqdb - the CQ head doorbell policy named @name (its K in @k), or -1 */
 static int run_find_cqdb(const char *name, unsigned int *k)
 {
@@ -797,6 +836,7 @@ int nvmesim_runner_policies(const struct nvmesim_trace_settings *set, bool *irq,
 	const struct nvmesim_trace_host *h = &set->host;
 	const struct nvmesim_run_cq_policy *cq = run_find_cq(h->completion[0] ? h->completion :
 							     "interrupt", NULL);
+	unsigned int thr, us, i;
 
 	if (!cq) {
 		nvmesim_diag_set(diag, "host.completion: expected interrupt, poll or hybrid:NS, "
@@ -813,14 +853,32 @@ int nvmesim_runner_policies(const struct nvmesim_trace_settings *set, bool *irq,
 				 "lazy:K, got '%s'", h->cq_doorbell);
 		return -EINVAL;
 	}
-	if (h->shadow_doorbell[0] && strcmp(h->shadow_doorbell, "off")) {
-		nvmesim_diag_set(diag, "host.shadow_doorbell: '%s' is not available yet (only "
-				 "off)", h->shadow_doorbell);
+	if (h->shadow_doorbell[0] && run_find_shadow(h->shadow_doorbell) < 0) {
+		nvmesim_diag_set(diag, "host.shadow_doorbell: expected off, linux or spdk, "
+				 "got '%s'", h->shadow_doorbell);
 		return -EINVAL;
 	}
-	if (h->coalescing[0] && strcmp(h->coalescing, "off")) {
-		nvmesim_diag_set(diag, "host.coalescing: '%s' is not available yet (only off)",
-				 h->coalescing);
+	if (h->shadow_admin[0] && strcmp(h->shadow_admin, "off") && strcmp(h->shadow_admin, "on")) {
+		nvmesim_diag_set(diag, "host.shadow_admin: expected off or on, got '%s'",
+				 h->shadow_admin);
+		return -EINVAL;
+	}
+	if (h->arbitration[0] && strcmp(h->arbitration, "rr") && strcmp(h->arbitration, "wrr")) {
+		nvmesim_diag_set(diag, "host.arbitration: expected rr or wrr, got '%s'",
+				 h->arbitration);
+		return -EINVAL;
+	}
+	for (i = 0; i < set->nr_jobs; i++) {
+		if (set->jobs[i].priority && strcmp(h->arbitration, "wrr")) {
+			nvmesim_diag_set(diag, "jobs.%u.priority: a queue priority counts only "
+					 "with host.arbitration: wrr (NVMe 2.0 §3.4.2.2)", i);
+			return -EINVAL;
+		}
+	}
+	if (h->coalescing[0] && strcmp(h->coalescing, "off") &&
+	    !coalescing_parse(h->coalescing, &thr, &us)) {
+		nvmesim_diag_set(diag, "host.coalescing: expected off or THR,TIME_US (THR 1-256, "
+				 "TIME_US 0-25500 in steps of 100), got '%s'", h->coalescing);
 		return -EINVAL;
 	}
 	if (irq)
@@ -1040,6 +1098,8 @@ static void run_results(struct nvmesim_runner *r, const struct nvmesim_host_stat
 	res->counters.mmio_writes = r->end->mmio_writes - mw0;
 	res->counters.sq_doorbells = hs.sq_doorbells - hs0->sq_doorbells;
 	res->counters.cq_doorbells = hs.cq_doorbells - hs0->cq_doorbells;
+	res->counters.sq_shadow = hs.sq_shadow - hs0->sq_shadow;
+	res->counters.cq_shadow = hs.cq_shadow - hs0->cq_shadow;
 	res->counters.interrupts = hs.interrupts - hs0->interrupts;
 	res->counters.reaps = hs.reaps - hs0->reaps;
 	res->counters.cqes = hs.cqes - hs0->cqes;
@@ -1065,6 +1125,55 @@ static void run_results(struct nvmesim_runner *r, const struct nvmesim_host_stat
 	}
 }
 
+/* run_shadow - host.shadow_doorbell: Doorbell Buffer Config once the I/O queues exist (NVMe
+ * 2.0 §5.8); 0 or -errno with r->diag */
+static int run_shadow(struct nvmesim_runner *r, const struct nvmesim_trace_settings *set)
+{
+	int mode = run_find_shadow(set->host.shadow_doorbell);
+	int err;
+
+	if (mode <= NVMESIM_SHADOW_OFF)
+		return 0;
+	err = nvmesim_host_set_shadow(r->host, (enum nvmesim_host_shadow)mode,
+				      !strcmp(set->host.shadow_admin, "on"));
+	if (err == -EOPNOTSUPP)
+		return run_fail(r, -EINVAL, "%s: host.shadow_doorbell: %s: the controller does "
+				"not support Doorbell Buffer Config (Identify OACS bit 8 clear, "
+				"NVMe 2.0 §5.8)", r->path, set->host.shadow_doorbell);
+	if (err > 0)
+		return run_fail(r, -EIO, "%s: host.shadow_doorbell: Doorbell Buffer Config failed "
+				"with status 0x%x", r->path, (unsigned int)err);
+	if (err < 0)
+		return run_fail(r, err, "%s: host.shadow_doorbell: Doorbell Buffer Config: %s",
+				r->path, strerror(-err));
+	return 0;
+}
+
+/* run_coalescing - host.coalescing: Set Features Interrupt Coalescing (08h) once the I/O
+ * queues exist (NVMe 2.0 §5.27.1.8); 0 or -errno with r->diag */
+static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_settings *set)
+{
+	struct nvmesim_sqe cmd;
+	unsigned int thr, us;
+	int err;
+
+	if (!coalescing_parse(set->host.coalescing, &thr, &us))
+		return 0;       /* off (the settings were checked before) */
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.opcode = NVMESIM_ADM_SET_FEATURES;
+	cmd.cdw10 = NVMESIM_FEAT_IRQ_COALESCE;
+	/* THR 7:0 is 0's based, TIME 15:8 in 100 us increments */
+	cmd.cdw11 = ((thr - 1u) & 0xffu) | (us / 100u) << 8;
+	err = nvmesim_host_exec(r->host, 0, &cmd, NULL, 0, NULL);
+	if (err > 0)
+		return run_fail(r, -EIO, "%s: host.coalescing: Set Features Interrupt Coalescing "
+				"failed with status 0x%x", r->path, (unsigned int)err);
+	if (err < 0)
+		return run_fail(r, err, "%s: host.coalescing: Set Features Interrupt Coalescing: "
+				"%s", r->path, strerror(-err));
+	return 0;
+}
+
 /* run_setup - policies, queues, sources and the time series; 0 or -errno with r->diag */
 static int run_setup(struct nvmesim_runner *r, const struct nvmesim_trace_settings *set)
 {
@@ -1080,6 +1189,12 @@ static int run_setup(struct nvmesim_runner *r, const struct nvmesim_trace_settin
 		cqdb = run_find_cqdb(set->host.cq_doorbell[0] ? set->host.cq_doorbell :
 				     "per-reap", &k);
 		nvmesim_host_set_cqdb(r->host, (enum nvmesim_host_cqdb)cqdb, k);
+		err = run_shadow(r, set);
+		if (err)
+			return err;
+		err = run_coalescing(r, set);
+		if (err)
+			return err;
 		r->cqp = run_find_cq(set->host.completion[0] ? set->host.completion :
 				     "interrupt", &r->hybrid_ns);
 	} else {

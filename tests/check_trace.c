@@ -595,9 +595,10 @@ static const struct bad_trace bad_files[] = {
 	  "host.cq_doorbell: 'batch' is not implemented yet; expected per-reap, per-cqe, capped "
 	  "or lazy:K" },
 	{ NULL, "host:\n  shadow_doorbell: on\n", true, 2, 20,
-	  "host.shadow_doorbell: 'on' is not implemented yet; expected off" },
+	  "host.shadow_doorbell: 'on' is not implemented yet; expected off, linux or spdk" },
 	{ NULL, "host:\n  coalescing: 8\n", true, 2, 15,
-	  "host.coalescing: '8' is not implemented yet; expected off" },
+	  "host.coalescing: '8' is not implemented yet; expected off or THR,TIME_US (THR 1-256, "
+	  "TIME_US 0-25500 in steps of 100)" },
 	{ NULL, "profile: ''\n", true, 1, 10,
 	  "profile: expected a name of 1 to 255 characters, got ''" },
 	{ NULL, "namespaces:\n  - {lba_size: 512}\n", true, 2, 5,

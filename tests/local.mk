@@ -106,3 +106,7 @@ EXTRA_DIST += %reldir%/run-sweep.sh %reldir%/traces/sweep.yaml
 NVMESIM_CHECKS += %reldir%/check_strategies
 %canon_reldir%_check_strategies_SOURCES = %reldir%/check_strategies.c $(NVMESIM_RAWHOST) \
 	$(NVMESIM_CHECK_COMMON)
+
+# Host side of shadow doorbells (issue 4 §1: host.shadow_doorbell, host.shadow_admin).
+NVMESIM_CHECKS += %reldir%/check_shadow
+%canon_reldir%_check_shadow_SOURCES = %reldir%/check_shadow.c $(NVMESIM_CHECK_COMMON)

@@ -46,6 +46,13 @@ struct nvmesim_host;
  *        (q - 1) % cpus, the admin queue by CPU 0 (0 counts as 1); the host
  *        tells the end which CPU works (nvmesim_end_set_cpu()) so a timing
  *        model can charge each CPU its own time
+ * @wrr: enable with CC.AMS = weighted round robin with urgent priority class
+ *       (needs CAP.AMS bit 0) and set the Arbitration feature (01h) to the
+ *       controller's default weights (NVMe 2.0 §3.4.2.2); false: round robin
+ * @sq_prio: with @wrr, the QPRIO (0 urgent, 1 high, 2 medium, 3 low) of I/O
+ *           SQ q at [q - 1] for q <= @nr_sq_prio, the others medium; read
+ *           only during nvmesim_host_open(); may be NULL
+ * @nr_sq_prio: entries in @sq_prio
  */
 struct nvmesim_host_opts {
 	unsigned int nr_io_queues;
@@ -56,6 +63,9 @@ struct nvmesim_host_opts {
 	uint64_t iova_base;
 	bool aer;
 	unsigned int cpus;
+	bool wrr;
+	const uint8_t *sq_prio;
+	unsigned int nr_sq_prio;
 };
 
 /**
@@ -68,6 +78,9 @@ struct nvmesim_host_opts {
  * @cqes: CQEs consumed
  * @polls: polls of a CQ without interrupts that found nothing
  * @poll_calls: polls of a CQ without interrupts, finding CQEs or not
+ * @sq_shadow: SQ tail shadow doorbell updates (Doorbell Buffer Config); @sq_doorbells
+ *             counts only the MMIO writes
+ * @cq_shadow: CQ head shadow doorbell updates; @cq_doorbells counts only the MMIO writes
  */
 struct nvmesim_host_stats {
 	uint64_t commands;
@@ -78,6 +91,8 @@ struct nvmesim_host_stats {
 	uint64_t cqes;
 	uint64_t polls;
 	uint64_t poll_calls;
+	uint64_t sq_shadow;
+	uint64_t cq_shadow;
 };
 
 /* nvmesim_host_opts_default - 1 I/O queue pair of 256 entries, interrupts, 64 MiB, 1 CPU */

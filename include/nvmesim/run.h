@@ -81,6 +81,9 @@ struct nvmesim_job_stats {
  *          CQEs processed, interrupt handlers, idle polls, MMIO writes) at
  *          the profile's host costs, as the simulated end charges them; 0
  *          without a timing model
+ * @sq_shadow: SQ tail shadow doorbell updates (host.shadow_doorbell); with
+ *             shadow doorbells @sq_doorbells counts only the MMIO writes
+ * @cq_shadow: CQ head shadow doorbell updates
  */
 struct nvmesim_counters {
 	uint64_t mmio_reads;
@@ -95,6 +98,8 @@ struct nvmesim_counters {
 	uint64_t polls;
 	uint64_t idle_polls;
 	uint64_t cpu_ns;
+	uint64_t sq_shadow;
+	uint64_t cq_shadow;
 };
 
 /**

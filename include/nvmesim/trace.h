@@ -55,6 +55,8 @@ enum nvmesim_pattern {
  * @rate_iops: issue at most this many I/Os per second (0 = closed loop)
  * @nsid: namespace
  * @queue: I/O queue to use (0 = the job's index modulo the queues, plus 1)
+ * @priority: with host.arbitration wrr, the QPRIO of its SQ: 0 default
+ *            (medium), 1 urgent, 2 high, 3 medium, 4 low
  */
 struct nvmesim_job {
 	char name[64];
@@ -70,6 +72,7 @@ struct nvmesim_job {
 	uint64_t rate_iops;
 	uint32_t nsid;
 	unsigned int queue;
+	int priority;
 };
 
 /**
@@ -80,8 +83,10 @@ struct nvmesim_job {
  * @completion: "interrupt" or "poll"
  * @sq_doorbell: SQ doorbell policy name ("per-command"; more in later versions)
  * @cq_doorbell: CQ doorbell policy name ("per-reap")
- * @shadow_doorbell: "off"
+ * @shadow_doorbell: "off", "linux" or "spdk" (need-event test of the shadow doorbells)
  * @coalescing: "off"
+ * @shadow_admin: "off" (the admin queue keeps MMIO doorbells, as Linux) or "on"
+ * @arbitration: "rr" (round robin) or "wrr" (weighted round robin with urgent class)
  */
 struct nvmesim_trace_host {
 	unsigned int queues;
@@ -92,6 +97,8 @@ struct nvmesim_trace_host {
 	char cq_doorbell[32];
 	char shadow_doorbell[32];
 	char coalescing[32];
+	char shadow_admin[8];
+	char arbitration[8];
 };
 
 /**
