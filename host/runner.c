@@ -490,6 +490,45 @@ static int run_stalled(struct nvmesim_runner *r, uint64_t since, uint64_t now)
 	return 0;
 }
 
+/* struct stall_watch - a wait loop's watch for a controller that stopped completing */
+struct stall_watch {
+	uint64_t start;   /* runner completions when the wait began */
+	uint64_t since;   /* end time when the wait began */
+	uint64_t checked; /* when the stall was last checked */
+	uint64_t hi;      /* latest CPU clock seen (CPUs' clocks differ) */
+};
+
+/* stall_watch_init - start watching; returns the current end time */
+static uint64_t stall_watch_init(struct nvmesim_runner *r, struct stall_watch *w)
+{
+	w->start = r->completions;
+	w->since = w->checked = w->hi = nvmesim_end_now(r->end);
+	return w->since;
+}
+
+/*
+ * stall_check - after one wait slice of a cq_wait_*() loop: store the end
+ * time in *@now and return 1 with *@ret set when the loop should return (a
+ * runner command completed, or run_stalled() gave a verdict); 0 to go on.
+ * The stall is measured on the latest CPU clock seen.
+ */
+static int stall_check(struct nvmesim_runner *r, struct stall_watch *w, uint64_t *now, int *ret)
+{
+	*ret = 0;
+	if (r->completions != w->start)
+		return 1;
+	*now = nvmesim_end_now(r->end);
+	if (*now > w->hi)
+		w->hi = *now;
+	if (w->hi - w->checked >= NVMESIM_RUN_STALL_SLICE_NS && run_busy(r)) {
+		w->checked = w->hi;
+		*ret = run_stalled(r, w->since, w->hi);
+		if (*ret || r->completions != w->start)
+			return 1;
+	}
+	return 0;
+}
+
 /* run_slice - how long one wait may last towards @deadline from @now */
 static uint64_t run_slice(uint64_t now, uint64_t deadline, uint64_t max)
 {
@@ -502,13 +541,13 @@ static uint64_t run_slice(uint64_t now, uint64_t deadline, uint64_t max)
  * command completed or @deadline passed; 0 or -errno */
 static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
 {
-	uint64_t start = r->completions, now, since, checked, hi;
+	uint64_t now;
+	struct stall_watch w;
 	uint32_t vec = 0;
 	int ret;
 
 	sq_ring_deferred(r);
-	now = nvmesim_end_now(r->end);
-	since = checked = hi = now;
+	now = stall_watch_init(r, &w);
 	for (;;) {
 		if (now >= deadline)
 			return 0;
@@ -518,18 +557,8 @@ static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
 			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
 		if (ret == 1)
 			nvmesim_host_irq(r->host, vec);
-		if (r->completions != start)
-			return 0;
-		now = nvmesim_end_now(r->end);
-		/* CPUs' clocks differ: measure the stall on the latest one seen */
-		if (now > hi)
-			hi = now;
-		if (hi - checked >= NVMESIM_RUN_STALL_SLICE_NS && run_busy(r)) {
-			checked = hi;
-			ret = run_stalled(r, since, hi);
-			if (ret || r->completions != start)
-				return ret;
-		}
+		if (stall_check(r, &w, &now, &ret))
+			return ret;
 	}
 }
 
@@ -543,14 +572,14 @@ static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
  */
 static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 {
-	uint64_t start = r->completions, now, before, since, checked, hi, slice;
+	uint64_t start = r->completions, now, before, slice;
+	struct stall_watch w;
 	unsigned int q;
 	uint32_t vec = 0;
 	bool polled;
 	int ret;
 
-	now = nvmesim_end_now(r->end);
-	since = checked = hi = now;
+	now = stall_watch_init(r, &w);
 	for (;;) {
 		sq_ring_deferred(r);
 		before = now;
@@ -577,18 +606,8 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
 		if (ret == 1)
 			nvmesim_host_irq(r->host, vec);
-		if (r->completions != start)
-			return 0;
-		now = nvmesim_end_now(r->end);
-		/* CPUs' clocks differ: measure the stall on the latest one seen */
-		if (now > hi)
-			hi = now;
-		if (hi - checked >= NVMESIM_RUN_STALL_SLICE_NS && run_busy(r)) {
-			checked = hi;
-			ret = run_stalled(r, since, hi);
-			if (ret || r->completions != start)
-				return ret;
-		}
+		if (stall_check(r, &w, &now, &ret))
+			return ret;
 	}
 }
 
@@ -606,15 +625,15 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
  */
 static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
 {
-	uint64_t start = r->completions, now, before, since, checked, hi, slice, t;
+	uint64_t start = r->completions, now, before, slice, t;
 	struct nvmesim_run_queue *rq;
+	struct stall_watch w;
 	unsigned int q;
 	uint32_t vec = 0;
 	bool polled;
 	int ret;
 
-	now = nvmesim_end_now(r->end);
-	since = checked = hi = now;
+	now = stall_watch_init(r, &w);
 	for (;;) {
 		sq_ring_deferred(r);
 		before = nvmesim_end_now(r->end);
@@ -655,18 +674,8 @@ static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
 					rq->poll_until = nvmesim_run_now(r, rq) + r->hybrid_ns;
 			}
 		}
-		if (r->completions != start)
-			return 0;
-		now = nvmesim_end_now(r->end);
-		/* CPUs' clocks differ: measure the stall on the latest one seen */
-		if (now > hi)
-			hi = now;
-		if (hi - checked >= NVMESIM_RUN_STALL_SLICE_NS && run_busy(r)) {
-			checked = hi;
-			ret = run_stalled(r, since, hi);
-			if (ret || r->completions != start)
-				return ret;
-		}
+		if (stall_check(r, &w, &now, &ret))
+			return ret;
 	}
 }
 
