@@ -287,7 +287,7 @@ static uint16_t admin_create_cq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	uint16_t st;
 
 	if (qid == 0 || qid > c->feat.ncqa + 1u || c->cq[qid]) {
-		WHY(res, "Create I/O CQ QID %u: %s (NVMe 2.0 §5.5)", qid,
+		WHY(res, "Create I/O CQ QID %u: %s (NVMe 2.0 §5.4)", qid,
 		    qid == 0 ? "QID 0 is the admin CQ" :
 		    qid > c->feat.ncqa + 1u ? "above the I/O CQs granted by Number of Queues" :
 		    "CQ already exists");
@@ -296,19 +296,19 @@ static uint16_t admin_create_cq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	}
 	if (qsize == 0 || qsize > c->opts.mqes) {
 		WHY(res, "Create I/O CQ QSIZE %u (0's based) outside 1..CAP.MQES=%u "
-		    "(NVMe 2.0 §5.5)", qsize, c->opts.mqes);
+		    "(NVMe 2.0 §5.4)", qsize, c->opts.mqes);
 		res->param_loc = PL_CDW10_HI;
 		return NVMESIM_SC_INVALID_QSIZE | NVMESIM_DNR;
 	}
 	if (iv >= c->opts.max_vectors) {
 		WHY(res, "Create I/O CQ IV %u: the controller has MSI-X vectors 0..%u "
-		    "(NVMe 2.0 §5.5)", iv, c->opts.max_vectors - 1);
+		    "(NVMe 2.0 §5.4)", iv, c->opts.max_vectors - 1);
 		res->param_loc = PL_CDW11_HI;
 		return NVMESIM_SC_INVALID_VECTOR | NVMESIM_DNR;
 	}
 	if (!pc && c->opts.cqr) {
 		WHY(res, "Create I/O CQ PC=0 but CAP.CQR=1: queues must be physically "
-		    "contiguous (NVMe 2.0 §5.5)");
+		    "contiguous (NVMe 2.0 §5.4)");
 		res->param_loc = PL_CDW11;
 		return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 	}
@@ -340,7 +340,7 @@ static uint16_t admin_create_sq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	uint16_t st;
 
 	if (qid == 0 || qid > c->feat.nsqa + 1u || c->sq[qid]) {
-		WHY(res, "Create I/O SQ QID %u: %s (NVMe 2.0 §5.4)", qid,
+		WHY(res, "Create I/O SQ QID %u: %s (NVMe 2.0 §5.5)", qid,
 		    qid == 0 ? "QID 0 is the admin SQ" :
 		    qid > c->feat.nsqa + 1u ? "above the I/O SQs granted by Number of Queues" :
 		    "SQ already exists");
@@ -349,12 +349,12 @@ static uint16_t admin_create_sq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	}
 	if (qsize == 0 || qsize > c->opts.mqes) {
 		WHY(res, "Create I/O SQ QSIZE %u (0's based) outside 1..CAP.MQES=%u "
-		    "(NVMe 2.0 §5.4)", qsize, c->opts.mqes);
+		    "(NVMe 2.0 §5.5)", qsize, c->opts.mqes);
 		res->param_loc = PL_CDW10_HI;
 		return NVMESIM_SC_INVALID_QSIZE | NVMESIM_DNR;
 	}
 	if (cqid == 0 || cqid > c->opts.max_queues || !c->cq[cqid]) {
-		WHY(res, "Create I/O SQ CQID %u: %s (NVMe 2.0 §5.4)", cqid,
+		WHY(res, "Create I/O SQ CQID %u: %s (NVMe 2.0 §5.5)", cqid,
 		    cqid == 0 ? "the admin CQ cannot take I/O completions" :
 		    "no such I/O CQ was created");
 		res->param_loc = PL_CDW11_HI;
@@ -362,7 +362,7 @@ static uint16_t admin_create_sq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	}
 	if (!pc && c->opts.cqr) {
 		WHY(res, "Create I/O SQ PC=0 but CAP.CQR=1: queues must be physically "
-		    "contiguous (NVMe 2.0 §5.4)");
+		    "contiguous (NVMe 2.0 §5.5)");
 		res->param_loc = PL_CDW11;
 		return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 	}
@@ -388,12 +388,12 @@ static uint16_t admin_delete_sq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	uint16_t qid = (uint16_t)NVMESIM_FIELD_GET(sqe->cdw10, CREATEQ_QID);
 
 	if (qid == 0 || qid > c->opts.max_queues || !c->sq[qid]) {
-		WHY(res, "Delete I/O SQ QID %u: %s (NVMe 2.0 §5.6)", qid,
+		WHY(res, "Delete I/O SQ QID %u: %s (NVMe 2.0 §5.7)", qid,
 		    qid == 0 ? "the admin SQ cannot be deleted" : "no such I/O SQ");
 		res->param_loc = PL_CDW10;
 		return NVMESIM_SC_INVALID_QID | NVMESIM_DNR;
 	}
-	/* §5.6: commands of the SQ not yet completed are aborted before the deletion */
+	/* §5.7: commands of the SQ not yet completed are aborted before the deletion */
 	nvmesim_exec_abort_sq(c, qid, NVMESIM_SC_ABORT_SQ_DELETED);
 	nvmesim_exec_sq_delete(c, qid);
 	return NVMESIM_SC_SUCCESS;
@@ -405,14 +405,14 @@ static uint16_t admin_delete_cq(struct nvmesim_ctrl *c, const struct nvmesim_sqe
 	uint16_t qid = (uint16_t)NVMESIM_FIELD_GET(sqe->cdw10, CREATEQ_QID);
 
 	if (qid == 0 || qid > c->opts.max_queues || !c->cq[qid]) {
-		WHY(res, "Delete I/O CQ QID %u: %s (NVMe 2.0 §5.7)", qid,
+		WHY(res, "Delete I/O CQ QID %u: %s (NVMe 2.0 §5.6)", qid,
 		    qid == 0 ? "the admin CQ cannot be deleted" : "no such I/O CQ");
 		res->param_loc = PL_CDW10;
 		return NVMESIM_SC_INVALID_QID | NVMESIM_DNR;
 	}
 	if (c->cq[qid]->nr_sq) {
 		WHY(res, "Delete I/O CQ %u: %u I/O SQ(s) still complete into it; delete them "
-		    "first (NVMe 2.0 §5.7)", qid, c->cq[qid]->nr_sq);
+		    "first (NVMe 2.0 §5.6)", qid, c->cq[qid]->nr_sq);
 		res->param_loc = PL_CDW10;
 		return NVMESIM_SC_INVALID_QUEUE_DELETION;
 	}

@@ -8,6 +8,13 @@
  * (next fit), which keeps the common pattern - a few long-lived rings plus
  * many same-sized data buffers and PRP lists - cheap.  Each allocation's page
  * count is remembered at its first page so free() needs only the pointer.
+ *
+ * For a real device (VFIO) the region can be backed by 2 MiB hugepages
+ * (memfd MFD_HUGETLB): the IOMMU maps it with fewer, larger entries and the
+ * pinning is cheaper.  hugetlbfs reserves the pages when a shared mapping is
+ * made, so a system without enough free hugepages fails the mmap() with
+ * ENOMEM (never a SIGBUS later); the region then falls back to 4 KiB pages.
+ * The allocator keeps its 4 KiB granularity either way.
  */
 #include "config.h"
 
@@ -24,11 +31,48 @@ struct nvmesim_hostmem {
 	size_t size;          /* bytes, whole pages */
 	uint64_t iova_base;   /* device address of base */
 	int fd;               /* the memfd, -1 when anonymous memory was used */
+	size_t map_size;      /* bytes mapped: size, rounded up to a hugepage when huge */
+	bool huge;            /* backed by 2 MiB hugepages */
 	uint32_t npages;
 	uint32_t *run;        /* run[i] = pages of the allocation starting at page i, else 0 */
 	uint8_t *used;        /* used[i] != 0 when page i is allocated */
 	uint32_t rover;       /* where the next search starts */
 };
+
+/* hostmem_map_huge - a mapping of 2 MiB hugepages (memfd MFD_HUGETLB); 0, or -errno
+ * (-ENOMEM at mmap when not enough hugepages are free, -EINVAL without hugetlbfs) */
+static int hostmem_map_huge(struct nvmesim_hostmem *hm)
+{
+#if defined(HAVE_MEMFD_CREATE) && defined(MFD_HUGETLB)
+	size_t len = NVMESIM_ALIGN_UP(hm->size, NVMESIM_HOSTMEM_HUGEPAGE);
+	void *p;
+	int fd, err;
+
+	/* MFD_HUGE_2MB is 21 << MFD_HUGE_SHIFT; spelt out for older headers */
+	fd = memfd_create("nvmesim-hostmem", MFD_CLOEXEC | MFD_HUGETLB | (21u << 26));
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)len)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	hm->fd = fd;
+	hm->base = p;
+	hm->map_size = len;
+	hm->huge = true;
+	return 0;
+#else
+	(void)hm;
+	return -EOPNOTSUPP;
+#endif
+}
 
 /* hostmem_map - a shared mapping of @size bytes, memfd-backed where available */
 static int hostmem_map(struct nvmesim_hostmem *hm)
@@ -36,6 +80,7 @@ static int hostmem_map(struct nvmesim_hostmem *hm)
 	void *p;
 
 	hm->fd = -1;
+	hm->map_size = hm->size;
 #ifdef HAVE_MEMFD_CREATE
 	hm->fd = memfd_create("nvmesim-hostmem", MFD_CLOEXEC);
 	if (hm->fd >= 0 && ftruncate(hm->fd, (off_t)hm->size) != 0) {
@@ -62,6 +107,14 @@ static int hostmem_map(struct nvmesim_hostmem *hm)
 /* nvmesim_hostmem_new - create the region; 0, -EINVAL, -ENOMEM or -errno */
 int nvmesim_hostmem_new(struct nvmesim_hostmem **out, size_t size, uint64_t iova_base)
 {
+	return nvmesim_hostmem_new_huge(out, size, iova_base, false);
+}
+
+/* nvmesim_hostmem_new_huge - create the region, in hugepages if @huge and the system has
+ * them free; 0, -EINVAL, -ENOMEM or -errno */
+int nvmesim_hostmem_new_huge(struct nvmesim_hostmem **out, size_t size, uint64_t iova_base,
+			     bool huge)
+{
 	struct nvmesim_hostmem *hm;
 	int err;
 
@@ -80,7 +133,9 @@ int nvmesim_hostmem_new(struct nvmesim_hostmem **out, size_t size, uint64_t iova
 	err = -ENOMEM;
 	if (!hm->run || !hm->used)
 		goto free_tables;
-	err = hostmem_map(hm);
+	err = huge ? hostmem_map_huge(hm) : -EOPNOTSUPP;
+	if (err)
+		err = hostmem_map(hm);
 	if (err)
 		goto free_tables;
 	*out = hm;
@@ -98,7 +153,7 @@ void nvmesim_hostmem_destroy(struct nvmesim_hostmem *hm)
 {
 	if (!hm)
 		return;
-	munmap(hm->base, hm->size);
+	munmap(hm->base, hm->map_size);
 	if (hm->fd >= 0)
 		close(hm->fd);
 	free(hm->run);
@@ -116,6 +171,18 @@ void *nvmesim_hostmem_base(const struct nvmesim_hostmem *hm)
 size_t nvmesim_hostmem_size(const struct nvmesim_hostmem *hm)
 {
 	return hm->size;
+}
+
+/* nvmesim_hostmem_map_size - bytes mapped (the size, rounded up to 2 MiB when in hugepages) */
+size_t nvmesim_hostmem_map_size(const struct nvmesim_hostmem *hm)
+{
+	return hm->map_size;
+}
+
+/* nvmesim_hostmem_huge - whether the region is in 2 MiB hugepages */
+bool nvmesim_hostmem_huge(const struct nvmesim_hostmem *hm)
+{
+	return hm->huge;
 }
 
 /* nvmesim_hostmem_iova_base - device address of the region */

@@ -11,6 +11,7 @@
 #ifndef NVMESIM_ENGINE_HOSTMEM_H
 #define NVMESIM_ENGINE_HOSTMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,12 +19,27 @@
 
 #define NVMESIM_HOSTMEM_PAGE 4096u
 
+/* Hugepage size used by nvmesim_hostmem_new_huge() (x86-64 and arm64 with 4 KiB pages) */
+#define NVMESIM_HOSTMEM_HUGEPAGE (2u << 20)
+
 struct nvmesim_hostmem;
 
 /* nvmesim_hostmem_new - create @size bytes (rounded to pages) at device address @iova_base;
  * 0, -EINVAL, -ENOMEM or -errno from memfd_create/mmap */
 NVMESIM_PRIV int nvmesim_hostmem_new(struct nvmesim_hostmem **out, size_t size,
 				     uint64_t iova_base);
+
+/* nvmesim_hostmem_new_huge - as nvmesim_hostmem_new(), backed by 2 MiB hugepages (memfd
+ * MFD_HUGETLB) when @huge and enough are free, else by 4 KiB pages; 0 or -errno */
+NVMESIM_PRIV int nvmesim_hostmem_new_huge(struct nvmesim_hostmem **out, size_t size,
+					  uint64_t iova_base, bool huge);
+
+/* nvmesim_hostmem_map_size - bytes mapped: the size, rounded up to 2 MiB in hugepages (what a
+ * DMA mapping of the region covers) */
+NVMESIM_PRIV size_t nvmesim_hostmem_map_size(const struct nvmesim_hostmem *hm);
+
+/* nvmesim_hostmem_huge - whether the region is backed by 2 MiB hugepages */
+NVMESIM_PRIV bool nvmesim_hostmem_huge(const struct nvmesim_hostmem *hm);
 
 /* nvmesim_hostmem_destroy - unmap and free; NULL allowed */
 NVMESIM_PRIV void nvmesim_hostmem_destroy(struct nvmesim_hostmem *hm);

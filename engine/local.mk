@@ -25,3 +25,7 @@ libnvmesim_private_la_SOURCES += %reldir%/hist.c %reldir%/report.c %reldir%/plot
 libnvmesim_private_la_SOURCES += %reldir%/readback.c %reldir%/sweep.c %reldir%/sweep.h
 nvmesiminclude_HEADERS += include/nvmesim/sweep.h
 EXTRA_DIST += docs/sweeps.md
+
+# Two result folders side by side (`nvmesim compare`, strategies study helper).
+libnvmesim_private_la_SOURCES += %reldir%/compare.c %reldir%/readback.h
+nvmesiminclude_HEADERS += include/nvmesim/compare.h

@@ -45,6 +45,9 @@
 /* A sweep folder's: one metric against the first varied key; the points' CDFs. */
 #define PLOT_SWEEP_LINES "sweep-lines.gp"
 #define PLOT_SWEEP_CDF "sweep-cdf.gp"
+/* A comparison folder's (`nvmesim compare -o`): both runs' CDFs and histograms. */
+#define PLOT_COMPARE_CDF "compare-cdf.gp"
+#define PLOT_COMPARE_HIST "compare-hist.gp"
 
 /* How much of gnuplot's standard error is kept for the diagnostic. */
 #define PLOT_ERR_MAX 1024
@@ -406,11 +409,40 @@ static int plot_sweep(const char *gp, const char *scripts, const char *dir,
 }
 
 /*
+ * plot_compare - the plots of a comparison folder (`nvmesim compare -o`): the
+ * two runs' latency CDFs (compare-lat.dat) and histograms (compare-hist.dat)
+ * overlaid; run titles reach gnuplot as data only.  Returns 0, or the first
+ * error of a script.
+ */
+static int plot_compare(const char *gp, const char *scripts, const char *dir,
+			struct nvmesim_diag *diag)
+{
+	static const char *const pairs[][2] = {
+		{ "compare-lat.dat", PLOT_COMPARE_CDF },
+		{ "compare-hist.dat", PLOT_COMPARE_HIST },
+	};
+	char script[PATH_MAX + 32];
+	unsigned int i;
+	int ret = 0, r;
+
+	for (i = 0; i < NVMESIM_ARRAY_SIZE(pairs); i++) {
+		if (!has_rows(dir, pairs[i][0]))
+			continue;
+		snprintf(script, sizeof(script), "%s/%s", scripts, pairs[i][1]);
+		r = run_script(gp, dir, script, NULL, ret ? NULL : diag);
+		if (!ret)
+			ret = r;
+	}
+	return ret;
+}
+
+/*
  * nvmesim_plot - run the scripts on result folder @dir: latency histogram
  * and CDF from the total-latency CSVs (completion latency when there are
  * none), the time series when timeseries.csv has rows; a sweep folder (one
- * with sweep-spec) gets the sweep plots of plot_sweep() instead.  Returns 0, -ENOENT
- * without gnuplot or scripts, else the first error of a script.
+ * with sweep-spec) gets the sweep plots of plot_sweep() instead, and a
+ * comparison folder (with compare-lat.dat) those of plot_compare().  Returns
+ * 0, -ENOENT without gnuplot or scripts, else the first error of a script.
  */
 int nvmesim_plot(const char *dir, const char *plots_dir, struct nvmesim_diag *diag)
 {
@@ -430,6 +462,9 @@ int nvmesim_plot(const char *dir, const char *plots_dir, struct nvmesim_diag *di
 	snprintf(script, sizeof(script), "%s/sweep-spec", dir);
 	if (is_file(script, false))
 		return plot_sweep(gp, scripts, dir, diag);
+	snprintf(script, sizeof(script), "%s/compare-lat.dat", dir);
+	if (is_file(script, false))
+		return plot_compare(gp, scripts, dir, diag);
 	ret = scan_dir(dir, &lat, &clat);
 	if (ret) {
 		nvmesim_diag_set(diag, "%s: %s", dir, strerror(-ret));

@@ -29,6 +29,7 @@
 
 #include "engine/c-numeric.h"
 #include "engine/nvmesim-internal.h"
+#include "engine/readback.h"
 
 /* The largest summary.json read (a run has at most a few dozen jobs: some 100 KiB). */
 #define RB_JSON_MAX (16u << 20)
@@ -572,6 +573,7 @@ struct rb_summary {
 	bool has_nvmesim;		/* the "nvmesim" object was there */
 	bool layout_ok;			/* its histogram layout is ours (or absent) */
 	double mean_inflight;		/* nvmesim.mean_inflight */
+	uint32_t present;		/* bit per enum nvmesim_rb_key found */
 	int err;			/* -ENOMEM or -EINVAL */
 };
 
@@ -649,6 +651,10 @@ static int rb_queue_member(struct rb_summary *s, const char *path, enum rb_kind 
 		q->polls = v;
 	else if (!strcmp(rest, "idle_polls"))
 		q->idle_polls = v;
+	else if (!strcmp(rest, "sq_shadow"))
+		q->sq_shadow = v;
+	else if (!strcmp(rest, "cq_shadow"))
+		q->cq_shadow = v;
 	return 0;
 }
 
@@ -750,6 +756,7 @@ static int rb_nvmesim_member(struct rb_summary *s, const char *key, enum rb_kind
 {
 	struct nvmesim_results *r = s->r;
 	struct nvmesim_counters *c = &r->counters;
+	/* in the order of enum nvmesim_rb_key */
 	const struct {
 		const char *key;	/* member name */
 		uint64_t *field;	/* where it goes */
@@ -775,6 +782,8 @@ static int rb_nvmesim_member(struct rb_summary *s, const char *key, enum rb_kind
 	unsigned int i;
 	char *end;
 
+	NVMESIM_STATIC_ASSERT(NVMESIM_ARRAY_SIZE(nums) == NVMESIM_RB_MEAN_INFLIGHT,
+			      "nums[] follows enum nvmesim_rb_key");
 	s->has_nvmesim = true;
 	if (!strncmp(key, "queues.", 7))
 		return rb_queue_member(s, key + 7, kind, text);
@@ -792,6 +801,7 @@ static int rb_nvmesim_member(struct rb_summary *s, const char *key, enum rb_kind
 	if (!strcmp(key, "mean_inflight")) {
 		if (kind != RB_NUMBER)
 			return -1;
+		s->present |= 1u << NVMESIM_RB_MEAN_INFLIGHT;
 		s->mean_inflight = strtod(text, &end);
 		return *end || !isfinite(s->mean_inflight) ? -1 : 0;
 	}
@@ -809,6 +819,7 @@ static int rb_nvmesim_member(struct rb_summary *s, const char *key, enum rb_kind
 		if (kind != RB_NUMBER || rb_num(text, &v))
 			return -1;
 		*nums[i].field = v;
+		s->present |= 1u << i;
 		return 0;
 	}
 	return 0;
@@ -969,12 +980,13 @@ static int rb_read_hists(const char *dir, struct nvmesim_results *r, struct nvme
 }
 
 /*
- * nvmesim_results_read_dir - summary.json, then the histogram CSVs of every
- * job and direction with I/Os; returns 0, -ENOENT without summary.json,
- * -EINVAL for a malformed or incomplete folder, -ENOMEM, -EIO.
+ * nvmesim_readback_dir - summary.json, then the histogram CSVs of every job
+ * and direction with I/Os, and which counters summary.json had in
+ * *@present (optional); returns 0, -ENOENT without summary.json, -EINVAL
+ * for a malformed or incomplete folder, -ENOMEM, -EIO.
  */
-int nvmesim_results_read_dir(const char *dir, struct nvmesim_results **out,
-			     struct nvmesim_diag *diag)
+int nvmesim_readback_dir(const char *dir, struct nvmesim_results **out, uint32_t *present,
+			 struct nvmesim_diag *diag)
 {
 	struct rb_summary s;
 	struct rb_json *j;
@@ -1028,11 +1040,20 @@ int nvmesim_results_read_dir(const char *dir, struct nvmesim_results **out,
 		goto free;
 	*out = s.r;
 	s.r = NULL;
+	if (present)
+		*present = s.present;
 free:
 	nvmesim_results_free(s.r);
 	free(j);
 	free(text);
 	return ret;
+}
+
+/* nvmesim_results_read_dir - nvmesim_readback_dir() without the presence bits */
+int nvmesim_results_read_dir(const char *dir, struct nvmesim_results **out,
+			     struct nvmesim_diag *diag)
+{
+	return nvmesim_readback_dir(dir, out, NULL, diag);
 }
 
 /*
@@ -1097,6 +1118,8 @@ static void rb_merge_queues(struct nvmesim_results *dst, const struct nvmesim_re
 		dst->queues[i].polls += src->queues[i].polls;
 		dst->queues[i].idle_polls += src->queues[i].idle_polls;
 		dst->queues[i].inflight_ns += src->queues[i].inflight_ns;
+		dst->queues[i].sq_shadow += src->queues[i].sq_shadow;
+		dst->queues[i].cq_shadow += src->queues[i].cq_shadow;
 	}
 }
 

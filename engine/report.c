@@ -325,13 +325,17 @@ static void text_nvmesim(FILE *f, const struct nvmesim_results *r)
 		if (!q->qid || !q->commands)
 			continue;
 		fprintf(f, "  queue %u: commands=%llu, doorbells sq=%llu cq=%llu, interrupts=%llu, "
-			"cqes=%llu (%.2f per reap), polls=%llu (%llu idle), mean in flight=%.2f\n",
+			"cqes=%llu (%.2f per reap), polls=%llu (%llu idle), mean in flight=%.2f",
 			q->qid, (unsigned long long)q->commands,
 			(unsigned long long)q->sq_doorbells, (unsigned long long)q->cq_doorbells,
 			(unsigned long long)q->interrupts, (unsigned long long)q->cqes,
 			ratio((double)q->cqes, (double)q->reaps), (unsigned long long)q->polls,
 			(unsigned long long)q->idle_polls,
 			finite0(ratio(q->inflight_ns, (double)r->sim_time_ns)));
+		if (c->sq_shadow || c->cq_shadow)
+			fprintf(f, ", shadow sq=%llu cq=%llu", (unsigned long long)q->sq_shadow,
+				(unsigned long long)q->cq_shadow);
+		fputc('\n', f);
 	}
 	fprintf(f, "  expect failures=%llu\n", (unsigned long long)r->expect_failures);
 }
@@ -622,6 +626,11 @@ static void json_nvmesim(struct json *j, const struct nvmesim_results *r)
 		json_u64(j, "idle_polls", q->idle_polls);
 		json_double(j, "cqes_per_reap", ratio((double)q->cqes, (double)q->reaps));
 		json_double(j, "mean_inflight", ratio(q->inflight_ns, (double)r->sim_time_ns));
+		/* only when the run used shadow doorbells, as the text summary's line */
+		if (c->sq_shadow || c->cq_shadow) {
+			json_u64(j, "sq_shadow", q->sq_shadow);
+			json_u64(j, "cq_shadow", q->cq_shadow);
+		}
 		json_close(j, '}');
 	}
 	json_close(j, ']');

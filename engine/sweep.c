@@ -719,6 +719,8 @@ void nvmesim_sweep_row_compute(struct nvmesim_sweep_row *row, const struct nvmes
 	row->mmio_writes_per_io = ratio((double)c->mmio_writes, ios);
 	row->sq_doorbells_per_io = ratio((double)c->sq_doorbells, ios);
 	row->cq_doorbells_per_io = ratio((double)c->cq_doorbells, ios);
+	row->sq_shadow_per_io = ratio((double)c->sq_shadow, ios);
+	row->cq_shadow_per_io = ratio((double)c->cq_shadow, ios);
 	row->interrupts_per_io = ratio((double)c->interrupts, ios);
 	row->cqes_per_reap = ratio((double)c->cqes, (double)c->reaps);
 	/* results without a timing model (or read from an older summary.json) have no CPU
@@ -900,8 +902,8 @@ static int csv_write(const void *arg, FILE *f)
 		fprintf(f, ",%s", m->s->keys[k].name);
 	fputs(",runs,ios,bytes,errors,sim_time_ns,iops,bw_bytes,lat_mean_ns,lat_p50_ns,"
 	      "lat_p99_ns,lat_p999_ns,lat_max_ns,mmio_writes_per_io,sq_doorbells_per_io,"
-	      "cq_doorbells_per_io,interrupts_per_io,cqes_per_reap,cpu_ns_per_io,mean_inflight,"
-	      "folder\n", f);
+	      "cq_doorbells_per_io,sq_shadow_per_io,cq_shadow_per_io,interrupts_per_io,"
+	      "cqes_per_reap,cpu_ns_per_io,mean_inflight,folder\n", f);
 	for (p = 0; p < m->nr_points; p++) {
 		r = &m->rows[p];
 		if (!r->runs)
@@ -912,10 +914,11 @@ static int csv_write(const void *arg, FILE *f)
 			csv_value(f, nvmesim_sweep_value(m->s, p, k));
 		}
 		fprintf(f, ",%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%.3f,%.3f,"
-			"%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%.6f,",
-			r->runs, r->ios, r->bytes, r->errors, r->sim_time_ns, r->iops, r->bw_bytes,
-			r->lat_mean_ns, r->lat_p50_ns, r->lat_p99_ns, r->lat_p999_ns, r->lat_max_ns,
-			r->mmio_writes_per_io, r->sq_doorbells_per_io, r->cq_doorbells_per_io,
+			"%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%.6f,"
+			"%.6f,%.6f,", r->runs, r->ios, r->bytes, r->errors, r->sim_time_ns, r->iops,
+			r->bw_bytes, r->lat_mean_ns, r->lat_p50_ns, r->lat_p99_ns, r->lat_p999_ns,
+			r->lat_max_ns, r->mmio_writes_per_io, r->sq_doorbells_per_io,
+			r->cq_doorbells_per_io, r->sq_shadow_per_io, r->cq_shadow_per_io,
 			r->interrupts_per_io, r->cqes_per_reap);
 		if (isfinite(r->cpu_ns_per_io))
 			fprintf(f, "%.3f", r->cpu_ns_per_io);
@@ -1028,10 +1031,12 @@ static int json_write(const void *arg, FILE *f)
 			r->sim_time_ns, r->iops, r->bw_bytes, r->lat_mean_ns, r->lat_p50_ns,
 			r->lat_p99_ns, r->lat_p999_ns, r->lat_max_ns);
 		fprintf(f, "      \"mmio_writes_per_io\": %.6f,\n      \"sq_doorbells_per_io\": "
-			"%.6f,\n      \"cq_doorbells_per_io\": %.6f,\n      \"interrupts_per_io\": "
+			"%.6f,\n      \"cq_doorbells_per_io\": %.6f,\n      \"sq_shadow_per_io\": "
+			"%.6f,\n      \"cq_shadow_per_io\": %.6f,\n      \"interrupts_per_io\": "
 			"%.6f,\n      \"cqes_per_reap\": %.6f,\n      \"cpu_ns_per_io\": ",
 			r->mmio_writes_per_io, r->sq_doorbells_per_io, r->cq_doorbells_per_io,
-			r->interrupts_per_io, r->cqes_per_reap);
+			r->sq_shadow_per_io, r->cq_shadow_per_io, r->interrupts_per_io,
+			r->cqes_per_reap);
 		if (isfinite(r->cpu_ns_per_io))
 			fprintf(f, "%.6f", r->cpu_ns_per_io);
 		else

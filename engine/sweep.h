@@ -30,6 +30,8 @@ struct nvmesim_sweep_row {
 	double mmio_writes_per_io;	/* register and doorbell writes per I/O */
 	double sq_doorbells_per_io;	/* SQ tail doorbell writes per I/O */
 	double cq_doorbells_per_io;	/* CQ head doorbell writes per I/O */
+	double sq_shadow_per_io;	/* SQ tail shadow doorbell updates per I/O */
+	double cq_shadow_per_io;	/* CQ head shadow doorbell updates per I/O */
 	double interrupts_per_io;	/* interrupts taken per I/O */
 	double cqes_per_reap;		/* CQEs per reap pass */
 	double cpu_ns_per_io;		/* modeled host CPU time per I/O; NaN: not known */

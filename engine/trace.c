@@ -49,9 +49,9 @@
 /* rwmixread before a trace or --set gives it (a percentage never exceeds 100) */
 #define RWMIX_UNSET 0xffffffffu
 
-#define JOB_SETTINGS_NR 16
+#define JOB_SETTINGS_NR 17
 #define NS_SETTINGS_NR 3
-#define TOP_SETTINGS_NR 15
+#define TOP_SETTINGS_NR 17
 
 NVMESIM_STATIC_ASSERT(sizeof(unsigned int) == sizeof(uint32_t),
 		      "UINT settings store into uint32_t fields");
@@ -174,6 +174,11 @@ static const struct nvmesim_setting top_settings[] = {
 	  "admin queue shadow doorbells" },
 	{ "host.arbitration", NVMESIM_SET_STR, TOP(s.host.arbitration), 1,
 	  FSIZE(struct nvmesim_trace_host, arbitration), NULL, "rr or wrr" },
+	{ "host.coalescing_off_queues", NVMESIM_SET_STR, TOP(s.host.coalescing_off_queues), 1,
+	  FSIZE(struct nvmesim_trace_host, coalescing_off_queues), NULL,
+	  "I/O queues not coalesced" },
+	{ "verify", NVMESIM_SET_BOOL, TOP(s.verify), 0, 0, NULL,
+	  "explicit reads and writes verify their data (self-describing blocks)" },
 };
 NVMESIM_STATIC_ASSERT(NVMESIM_ARRAY_SIZE(top_settings) == TOP_SETTINGS_NR, "top_seen size");
 
@@ -216,6 +221,8 @@ static const struct nvmesim_setting job_settings[] = {
 	{ "queue", NVMESIM_SET_UINT, JOB(j.queue), 0, 65535, NULL, "I/O queue (0 = auto)" },
 	{ "priority", NVMESIM_SET_ENUM, JOB(j.priority), 0, 0, priority_names,
 	  "QPRIO of its SQ with host.arbitration wrr" },
+	{ "verify", NVMESIM_SET_BOOL, JOB(j.verify), 0, 0, NULL,
+	  "write self-describing blocks and read them back, or check the blocks read" },
 };
 
 static const struct nvmesim_settings_table job_table = {
@@ -360,6 +367,31 @@ static bool policy_ok(unsigned int i, const char *field)
 	return false;
 }
 
+/* queue_list_ok - whether @text is "none" or I/O queue IDs 1-65535 separated by commas
+ * (host.coalescing_off_queues) */
+static bool queue_list_ok(const char *text)
+{
+	unsigned long v;
+
+	if (!strcmp(text, "none"))
+		return true;
+	for (;;) {
+		if (*text < '0' || *text > '9')
+			return false;
+		for (v = 0; *text >= '0' && *text <= '9'; text++) {
+			v = v * 10 + (unsigned long)(*text - '0');
+			if (v > 65535)
+				return false;
+		}
+		if (!v)
+			return false;
+		if (!*text)
+			return true;
+		if (*text++ != ',')
+			return false;
+	}
+}
+
 /* lower_str - ASCII lower-case @s in place */
 static void lower_str(char *s)
 {
@@ -384,6 +416,15 @@ static int top_check(void *ctx, const struct nvmesim_setting *s, void *base, con
 		if (strcmp(field, "interrupt") && strcmp(field, "poll") &&
 		    !policy_num(field, "hybrid", 1000000000ull)) {
 			snprintf(err, errlen, "expected interrupt, poll or hybrid:NS, got '%s'", q);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (strcmp(s->path, "host.coalescing_off_queues") == 0) {
+		lower_str(field);
+		if (!queue_list_ok(field)) {
+			snprintf(err, errlen, "expected none or I/O queue IDs 1-65535 separated by "
+				 "commas (\"2\", \"1,3\"), got '%s'", q);
 			return -EINVAL;
 		}
 		return 0;
@@ -685,6 +726,11 @@ static int job_finish(struct nvmesim_trace *t, const char *file, unsigned int i,
 		return trace_err(file, diag, tj->pos, field,
 				 "expected nsid 1 (the profile's namespace; add namespaces: for "
 				 "more), got '%u'", j->nsid);
+	if (j->verify && (mixed || j->op == NVMESIM_IO_TRIM))
+		return trace_err(file, diag, tj->pos, field,
+				 "expected verify with rw read, randread, write or randwrite, got "
+				 "'%s' (a mix or a trim reads blocks it did not write with verify)",
+				 rw_names[tj->rw]);
 	if (!t->s.nr_ns)
 		return 0;
 	if (j->nsid > t->s.nr_ns)
@@ -704,7 +750,24 @@ static int job_finish(struct nvmesim_trace *t, const char *file, unsigned int i,
 				 "got offset %llu, size %llu", j->nsid,
 				 (unsigned long long)ns->size, (unsigned long long)j->offset,
 				 (unsigned long long)j->size);
+	if (j->verify && ns->discard_data)
+		return trace_err(file, diag, tj->pos, field,
+				 "expected a namespace that keeps its data for verify, got "
+				 "namespace %u with data: discard (it drops what is written)",
+				 j->nsid);
 	return 0;
+}
+
+/* verify_pos - where the top-level verify: is (line only), else @other (a --set gives it) */
+static struct tpos verify_pos(const struct nvmesim_trace *t, struct tpos other)
+{
+	struct tpos p = { 0, 1 };
+	unsigned int i;
+
+	for (i = 0; i < TOP_SETTINGS_NR; i++)
+		if (!strcmp(top_settings[i].path, "verify"))
+			p.line = t->top_seen[i];
+	return p.line ? p : other;
 }
 
 /* settings_finish - defaults that depend on other settings, and consistency; 0 or -EINVAL */
@@ -727,6 +790,11 @@ static int settings_finish(struct nvmesim_trace *t, const char *file, struct nvm
 					 (unsigned long long)t->ns[i].ns.size);
 		t->ns[i].ns.discard_data = t->ns[i].data == 1;
 		t->s.ns[i] = t->ns[i].ns;
+		if (t->s.verify && t->s.ns[i].discard_data)
+			return trace_err(file, diag, verify_pos(t, t->ns[i].pos), "verify",
+					 "expected namespaces that keep their data, got "
+					 "namespace %u with data: discard (it drops what is "
+					 "written)", i + 1);
 	}
 	for (i = 0; i < t->s.nr_jobs; i++) {
 		r = job_finish(t, file, i, diag);
@@ -744,26 +812,39 @@ static int settings_finish(struct nvmesim_trace *t, const char *file, struct nvm
 enum op_key {
 	K_OP, K_LBA, K_BLOCKS, K_NSID, K_AT, K_QUEUE, K_ADMIN, K_CMD,
 	K_CDW10, K_CDW11, K_CDW12, K_CDW13, K_CDW14, K_CDW15,
-	K_DATA, K_EXPECT, K_MMIO, K_REG, K_WIDTH, K_VALUE, K_MASK, K_WAIT, K_NR
+	K_DATA, K_EXPECT, K_MMIO, K_REG, K_WIDTH, K_VALUE, K_MASK, K_WAIT,
+	K_PRP_OFFSET, K_VERIFY, K_DOORBELL, K_QID, K_EVENT, K_WITHIN, K_NR
 };
 
 static const char *const op_keys[K_NR] = {
 	"op", "lba", "blocks", "nsid", "at", "queue", "admin", "cmd",
 	"cdw10", "cdw11", "cdw12", "cdw13", "cdw14", "cdw15",
 	"data", "expect", "mmio", "reg", "width", "value", "mask", "wait",
+	"prp_offset", "verify", "doorbell", "qid", "event", "within",
 };
+NVMESIM_STATIC_ASSERT(K_NR <= 32, "op keys are bits of a uint32_t");
+
+/* Backend names of the map form of expect: (enum nvmesim_trace_backend order). */
+static const char *const backend_names[NVMESIM_TRACE_BACKENDS] = { "sim", "vfio" };
+
+/* How long an event operation waits for its event without within: */
+#define TRACE_EVENT_WITHIN_NS 10000000ull
 
 #define KB(k) (1u << (k))
-#define KINDS (KB(K_OP) | KB(K_ADMIN) | KB(K_CMD) | KB(K_MMIO) | KB(K_WAIT))
+#define KINDS (KB(K_OP) | KB(K_ADMIN) | KB(K_CMD) | KB(K_MMIO) | KB(K_WAIT) | KB(K_DOORBELL) | \
+	       KB(K_EVENT))
 #define CDWS (KB(K_CDW10) | KB(K_CDW11) | KB(K_CDW12) | KB(K_CDW13) | KB(K_CDW14) | \
 	      KB(K_CDW15))
 
 /* Keys each kind of operation takes. */
 #define ALLOW_IO (KB(K_OP) | KB(K_LBA) | KB(K_BLOCKS) | KB(K_NSID) | KB(K_AT) | KB(K_QUEUE) | \
-		  KB(K_EXPECT))
-#define ALLOW_ADMIN (KB(K_ADMIN) | KB(K_NSID) | CDWS | KB(K_DATA) | KB(K_EXPECT) | KB(K_AT))
+		  KB(K_EXPECT) | KB(K_VERIFY))
+#define ALLOW_ADMIN (KB(K_ADMIN) | KB(K_NSID) | CDWS | KB(K_DATA) | KB(K_EXPECT) | KB(K_AT) | \
+		     KB(K_PRP_OFFSET))
 #define ALLOW_CMD (KB(K_CMD) | KB(K_NSID) | CDWS | KB(K_DATA) | KB(K_EXPECT) | KB(K_AT) | \
-		   KB(K_QUEUE))
+		   KB(K_QUEUE) | KB(K_PRP_OFFSET))
+#define ALLOW_DOORBELL (KB(K_DOORBELL) | KB(K_QID) | KB(K_VALUE) | KB(K_AT))
+#define ALLOW_EVENT (KB(K_EVENT) | KB(K_EXPECT) | KB(K_MASK) | KB(K_WITHIN) | KB(K_AT))
 #define ALLOW_MMIO (KB(K_MMIO) | KB(K_REG) | KB(K_WIDTH) | KB(K_VALUE) | KB(K_EXPECT) | \
 		    KB(K_MASK) | KB(K_AT))
 #define ALLOW_WAIT (KB(K_WAIT))
@@ -781,6 +862,11 @@ struct op_build {
 	uint64_t cdw[6];               /* cdw10..cdw15 */
 	unsigned int reg_width;        /* width of the named register, bytes (0 = by offset) */
 	char reg[16];                  /* reg: as written */
+	bool verify;                   /* verify: */
+	uint64_t within;               /* within: */
+	uint32_t alt_have;             /* expect: map, bit b: backend b's value given */
+	char alt[NVMESIM_TRACE_BACKENDS][64];       /* ... each as written */
+	struct tpos alt_pos[NVMESIM_TRACE_BACKENDS]; /* ... and where */
 };
 
 /* op_field_name - "ops.N" for messages about a whole operation */
@@ -864,7 +950,7 @@ static int op_unknown_key(struct nvmesim_trace *t, struct nvmesim_diag *diag, st
 		return trace_err(t->path, diag, p, field,
 				 "expected a known key, got '%s'; did you mean '%s'?", q, best);
 	return trace_err(t->path, diag, p, field, "expected a known key (op, admin, cmd, mmio, "
-			 "wait and their fields), got '%s'", q);
+			 "wait, doorbell, event and their fields), got '%s'", q);
 }
 
 /* op_reg_unknown - a register name that is not one, with the nearest name */
@@ -1013,8 +1099,115 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 			return trace_err(t->path, diag, vp, k, "expected a time (ns, us, ms, s), "
 					 "got '%s'", nvmesim_quote(v, q, sizeof(q)));
 		break;
+	case K_PRP_OFFSET:
+		/* any byte offset into the first memory page, aligned or not */
+		r = op_num(t, diag, vp, k, v, 0, 4095, &x);
+		op->prp_offset = (uint32_t)x;
+		break;
+	case K_VERIFY:
+		if (nvmesim_parse_bool(v, &b->verify))
+			return trace_err(t->path, diag, vp, k, "expected on or off, got '%s'",
+					 nvmesim_quote(v, q, sizeof(q)));
+		break;
+	case K_DOORBELL:
+		if (strcasecmp(v, "sq") == 0)
+			op->doorbell_cq = false;
+		else if (strcasecmp(v, "cq") == 0)
+			op->doorbell_cq = true;
+		else
+			return trace_err(t->path, diag, vp, k, "expected sq (tail doorbell) or cq "
+					 "(head doorbell), got '%s'",
+					 nvmesim_quote(v, q, sizeof(q)));
+		break;
+	case K_QID:
+		r = op_num(t, diag, vp, k, v, 0, 65535, &x);
+		op->queue = (unsigned int)x;
+		break;
+	case K_EVENT:
+		if (strcasecmp(v, "next"))
+			return trace_err(t->path, diag, vp, k, "expected next (the oldest "
+					 "asynchronous event the host received), got '%s'",
+					 nvmesim_quote(v, q, sizeof(q)));
+		break;
+	case K_WITHIN:
+		if (nvmesim_parse_time(v, &b->within) || b->within > INT64_MAX)
+			return trace_err(t->path, diag, vp, k, "expected a time (ns, us, ms, s), "
+					 "got '%s'", nvmesim_quote(v, q, sizeof(q)));
+		break;
 	}
 	return r < 0 ? r : 0;
+}
+
+/* op_expect_map - `expect: {sim: ..., vfio: ...}` whose MAPPING-START is @y's event: sim's
+ * value is the spec's answer, the others are recorded departures of those backends; 0 or
+ * -EINVAL */
+static int op_expect_map(struct nvmesim_trace *t, struct nvmesim_yaml *y, struct op_build *b,
+			 struct tpos kp, struct nvmesim_diag *diag)
+{
+	struct tpos mp = mark_pos(y, &y->ev.start_mark), p;
+	struct nvmesim_nearest n;
+	const char *v, *best;
+	char q[72];
+	unsigned int i;
+	int r;
+
+	if (b->have & KB(K_EXPECT))
+		return trace_err(t->path, diag, kp, "expect", "expected one value, got a second "
+				 "one (the first is on line %lu)", b->key[K_EXPECT].line);
+	b->have |= KB(K_EXPECT);
+	b->key[K_EXPECT] = kp;
+	b->val[K_EXPECT] = mp;
+	for (;;) {
+		r = nvmesim_yaml_next(y);
+		if (r)
+			return r;
+		if (y->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (y->ev.type != YAML_SCALAR_EVENT)
+			return nvmesim_yaml_got(y, "expect", "a backend name (sim or vfio)");
+		p = mark_pos(y, &y->ev.start_mark);
+		v = (const char *)y->ev.data.scalar.value;
+		for (i = 0; i < NVMESIM_TRACE_BACKENDS; i++)
+			if (strcasecmp(v, backend_names[i]) == 0)
+				break;
+		if (i == NVMESIM_TRACE_BACKENDS) {
+			nvmesim_nearest_init(&n, v);
+			for (i = 0; i < NVMESIM_TRACE_BACKENDS; i++)
+				nvmesim_nearest_add(&n, backend_names[i], strlen(backend_names[i]));
+			best = nvmesim_nearest_get(&n);
+			nvmesim_quote(v, q, sizeof(q));
+			if (best)
+				return trace_err(t->path, diag, p, "expect", "expected a backend "
+						 "name (sim or vfio), got '%s'; did you mean '%s'?",
+						 q, best);
+			return trace_err(t->path, diag, p, "expect", "expected a backend name "
+					 "(sim or vfio), got '%s'", q);
+		}
+		if (b->alt_have & (1u << i))
+			return trace_err(t->path, diag, p, "expect", "expected one value for %s, "
+					 "got a second one (the first is on line %lu)",
+					 backend_names[i], b->alt_pos[i].line);
+		r = nvmesim_yaml_next(y);
+		if (r)
+			return r;
+		if (y->ev.type != YAML_SCALAR_EVENT)
+			return nvmesim_yaml_got(y, "expect", "a status or a value");
+		v = (const char *)y->ev.data.scalar.value;
+		b->alt_pos[i] = mark_pos(y, &y->ev.start_mark);
+		if (strlen(v) >= sizeof(b->alt[i]))
+			return trace_err(t->path, diag, b->alt_pos[i], "expect", "expected a "
+					 "status or a value, got '%s'",
+					 nvmesim_quote(v, q, sizeof(q)));
+		strcpy(b->alt[i], v);
+		b->alt_have |= 1u << i;
+	}
+	if (!(b->alt_have & 1u))
+		return trace_err(t->path, diag, mp, "expect", "expected a sim value in the map "
+				 "(the spec's answer, used by every backend the map does not "
+				 "name), got none");
+	strcpy(b->expect, b->alt[NVMESIM_TRACE_BACKEND_SIM]);
+	b->val[K_EXPECT] = b->alt_pos[NVMESIM_TRACE_BACKEND_SIM];
+	return 0;
 }
 
 /* status_names_build - every status name of nvmesim_status_str(), lower case with
@@ -1044,21 +1237,21 @@ static int status_names_build(struct nvmesim_trace *t)
 }
 
 /* op_status - expect: of a command: a status name in any of its spellings or a number */
-static int op_status(struct nvmesim_trace *t, const struct op_build *b, uint16_t *out,
+static int op_status(struct nvmesim_trace *t, const char *text, struct tpos pos, uint16_t *out,
 		     struct nvmesim_diag *diag)
 {
-	char norm[sizeof(b->expect)], q[72];
+	char norm[64], q[72];
 	struct nvmesim_nearest n;
 	const char *best;
 	unsigned int i;
 	uint64_t x;
 	int r;
 
-	if (!nvmesim_parse_u64(b->expect, &x)) {
+	if (!nvmesim_parse_u64(text, &x)) {
 		if (x > 0x7ff)
-			return trace_err(t->path, diag, b->val[K_EXPECT], "expect",
+			return trace_err(t->path, diag, pos, "expect",
 					 "expected a status (SCT << 8 | SC) up to 0x7ff, got '%s'",
-					 b->expect);
+					 text);
 		*out = (uint16_t)x;
 		return 0;
 	}
@@ -1067,10 +1260,10 @@ static int op_status(struct nvmesim_trace *t, const struct op_build *b, uint16_t
 		if (r)
 			return r;
 	}
-	for (i = 0; b->expect[i]; i++)
-		norm[i] = b->expect[i] == ' ' || b->expect[i] == '-' ? '_' :
-			  b->expect[i] >= 'A' && b->expect[i] <= 'Z' ?
-			  (char)(b->expect[i] - 'A' + 'a') : b->expect[i];
+	for (i = 0; text[i] && i < sizeof(norm) - 1; i++)
+		norm[i] = text[i] == ' ' || text[i] == '-' ? '_' :
+			  text[i] >= 'A' && text[i] <= 'Z' ?
+			  (char)(text[i] - 'A' + 'a') : text[i];
 	norm[i] = '\0';
 	if (strcmp(norm, "success") == 0) {
 		*out = NVMESIM_SC_SUCCESS;
@@ -1086,13 +1279,13 @@ static int op_status(struct nvmesim_trace *t, const struct op_build *b, uint16_t
 		nvmesim_nearest_add(&n, t->status[i].name, strlen(t->status[i].name));
 	}
 	best = nvmesim_nearest_get(&n);
-	nvmesim_quote(b->expect, q, sizeof(q));
+	nvmesim_quote(text, q, sizeof(q));
 	if (best)
-		return trace_err(t->path, diag, b->val[K_EXPECT], "expect",
+		return trace_err(t->path, diag, pos, "expect",
 				 "expected a status name (success, invalid_field_in_command, ...) "
 				 "or number (0x101 = SCT 1, SC 1), got '%s'; did you mean '%s'?", q,
 				 best);
-	return trace_err(t->path, diag, b->val[K_EXPECT], "expect",
+	return trace_err(t->path, diag, pos, "expect",
 			 "expected a status name (success, invalid_field_in_command, ...) or "
 			 "number (0x101 = SCT 1, SC 1), got '%s'", q);
 }
@@ -1128,6 +1321,70 @@ static uint32_t op_cdw(const struct op_build *b, unsigned int i)
 	return b->have & KB(K_CDW10 + i) ? (uint32_t)b->cdw[i] : 0;
 }
 
+/* op_value - one expected value @text of a register read or event under @mask; 0 or -EINVAL */
+static int op_value(struct nvmesim_trace *t, const char *text, struct tpos pos, uint64_t mask,
+		    uint64_t *out, struct nvmesim_diag *diag)
+{
+	if (nvmesim_parse_u64(text, out) || (*out & ~mask))
+		return trace_err(t->path, diag, pos, "expect",
+				 "expected a value within mask 0x%llx, got '%s'",
+				 (unsigned long long)mask, text);
+	return 0;
+}
+
+/* op_values - expect: of a register read or an event: the spec's value and the departures
+ * of other backends (map form); 0 or -EINVAL */
+static int op_values(struct nvmesim_trace *t, const struct op_build *b,
+		     struct nvmesim_trace_op *op, struct nvmesim_diag *diag)
+{
+	unsigned int i;
+	int r;
+
+	if (!(b->have & KB(K_EXPECT)))
+		return 0;
+	r = op_value(t, b->expect, b->val[K_EXPECT], op->expect_mask, &op->expect_value, diag);
+	if (r)
+		return r;
+	for (i = 1; i < NVMESIM_TRACE_BACKENDS; i++) {
+		if (!(b->alt_have & (1u << i)))
+			continue;
+		r = op_value(t, b->alt[i], b->alt_pos[i], op->expect_mask, &op->alt_value[i],
+			     diag);
+		if (r)
+			return r;
+		if (op->alt_value[i] != op->expect_value)
+			op->expect_alt |= 1u << i;
+	}
+	op->expect = NVMESIM_EXPECT_VALUE;
+	return 0;
+}
+
+/* op_verify - verify: of an I/O operation (its own, else the trace's): reads and writes only,
+ * on a namespace that keeps its data; 0 or -EINVAL */
+static int op_verify(struct nvmesim_trace *t, const struct op_build *b,
+		     struct nvmesim_trace_op *op, struct nvmesim_diag *diag)
+{
+	bool rw = op->io == NVMESIM_IO_READ || op->io == NVMESIM_IO_WRITE;
+
+	op->verify = 0;
+	if (b->have & KB(K_VERIFY)) {
+		if (b->verify && !rw)
+			return trace_err(t->path, diag, b->key[K_VERIFY], "verify",
+					 "expected verify on a read or a write, got a %s",
+					 io_names[op->io]);
+		op->verify = b->verify;
+	} else if (rw) {
+		op->verify = t->s.verify;
+	}
+	if (op->verify && op->nsid >= 1 && op->nsid <= t->s.nr_ns &&
+	    t->s.ns[op->nsid - 1].discard_data)
+		return trace_err(t->path, diag, b->have & KB(K_VERIFY) ? b->key[K_VERIFY] : b->pos,
+				 "verify", "expected a namespace that keeps its data, got "
+				 "namespace %u with data: discard (it drops what is written)",
+				 op->nsid);
+	return 0;
+}
+
 /* op_finish - check the operation as a whole and fill in defaults; 0 or -EINVAL */
 static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_trace_op *op,
 		     struct nvmesim_diag *diag)
@@ -1143,7 +1400,8 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 	op->at_ns = b->have & KB(K_AT) ? (int64_t)b->at : -1;
 	if (!kinds)
 		return trace_err(t->path, diag, b->pos, op_field_name(t, field, sizeof(field)),
-				 "expected one of op, admin, cmd, mmio or wait, got none");
+				 "expected one of op, admin, cmd, mmio, wait, doorbell or event, "
+				 "got none");
 	if (kinds & (kinds - 1)) {
 		first = second = K_NR;
 		for (i = 0; i < K_NR; i++) {
@@ -1155,8 +1413,8 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 				second = i;
 		}
 		return trace_err(t->path, diag, b->key[second], op_keys[second],
-				 "expected one of op, admin, cmd, mmio or wait, got both '%s' and "
-				 "'%s'", op_keys[first], op_keys[second]);
+				 "expected one of op, admin, cmd, mmio, wait, doorbell or event, "
+				 "got both '%s' and '%s'", op_keys[first], op_keys[second]);
 	}
 	if (kinds & KB(K_OP)) {
 		op->kind = NVMESIM_OP_IO;
@@ -1178,6 +1436,9 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 			if (!(b->have & KB(K_BLOCKS)))
 				op->blocks = 1;
 		}
+		r = op_verify(t, b, op, diag);
+		if (r)
+			return r;
 	} else if (kinds & (KB(K_ADMIN) | KB(K_CMD))) {
 		bool admin = kinds & KB(K_ADMIN);
 
@@ -1195,6 +1456,10 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 		op->cmd.cdw13 = op_cdw(b, 3);
 		op->cmd.cdw14 = op_cdw(b, 4);
 		op->cmd.cdw15 = op_cdw(b, 5);
+		if ((b->have & KB(K_PRP_OFFSET)) && !op->data_bytes)
+			return trace_err(t->path, diag, b->key[K_PRP_OFFSET], "prp_offset",
+					 "expected data: with prp_offset (it offsets the data "
+					 "pointer), got no data");
 	} else if (kinds & KB(K_MMIO)) {
 		op->kind = NVMESIM_OP_MMIO;
 		r = op_allowed(t, b, op->write ? ALLOW_MMIO & ~(KB(K_EXPECT) | KB(K_MASK)) :
@@ -1230,15 +1495,35 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 			return trace_err(t->path, diag, b->val[K_MASK], "mask",
 					 "expected a %u-bit mask, got 0x%llx", op->width * 8,
 					 (unsigned long long)op->expect_mask);
-		if (b->have & KB(K_EXPECT)) {
-			if (nvmesim_parse_u64(b->expect, &op->expect_value) ||
-			    op->expect_value & ~op->expect_mask)
-				return trace_err(t->path, diag, b->val[K_EXPECT], "expect",
-						 "expected a value within mask 0x%llx, got '%s'",
-						 (unsigned long long)op->expect_mask, b->expect);
-			op->expect = NVMESIM_EXPECT_VALUE;
-		}
+		return op_values(t, b, op, diag);
+	} else if (kinds & KB(K_DOORBELL)) {
+		op->kind = NVMESIM_OP_DOORBELL;
+		r = op_allowed(t, b, ALLOW_DOORBELL, "a doorbell write", diag);
+		if (r)
+			return r;
+		if (!(b->have & KB(K_QID)) || !(b->have & KB(K_VALUE)))
+			return trace_err(t->path, diag, b->pos,
+					 op_field_name(t, field, sizeof(field)),
+					 "expected qid and value for a doorbell write, got %s",
+					 b->have & KB(K_QID) ? "no value" : "no qid");
+		if (op->value > UINT32_MAX)
+			return trace_err(t->path, diag, b->val[K_VALUE], "value",
+					 "expected a 32-bit value, got 0x%llx",
+					 (unsigned long long)op->value);
 		return 0;
+	} else if (kinds & KB(K_EVENT)) {
+		op->kind = NVMESIM_OP_EVENT;
+		r = op_allowed(t, b, ALLOW_EVENT, "an event", diag);
+		if (r)
+			return r;
+		op->value = b->have & KB(K_WITHIN) ? b->within : TRACE_EVENT_WITHIN_NS;
+		if (!(b->have & KB(K_MASK)))
+			op->expect_mask = UINT32_MAX;
+		if (op->expect_mask > UINT32_MAX)
+			return trace_err(t->path, diag, b->val[K_MASK], "mask",
+					 "expected a 32-bit mask (event dword 0), got 0x%llx",
+					 (unsigned long long)op->expect_mask);
+		return op_values(t, b, op, diag);
 	} else {
 		op->kind = NVMESIM_OP_WAIT;
 		r = op_allowed(t, b, ALLOW_WAIT, "a wait", diag);
@@ -1247,9 +1532,19 @@ static int op_finish(struct nvmesim_trace *t, struct op_build *b, struct nvmesim
 		return 0;
 	}
 	if (b->have & KB(K_EXPECT)) {
-		r = op_status(t, b, &op->expect_status, diag);
+		r = op_status(t, b->expect, b->val[K_EXPECT], &op->expect_status, diag);
 		if (r)
 			return r;
+		for (i = 1; i < NVMESIM_TRACE_BACKENDS; i++) {
+			if (!(b->alt_have & (1u << i)))
+				continue;
+			r = op_status(t, b->alt[i], b->alt_pos[i], &op->alt_status[i], diag);
+			if (r)
+				return r;
+			/* a value equal to the spec's is no departure */
+			if (op->alt_status[i] != op->expect_status)
+				op->expect_alt |= 1u << i;
+		}
 		op->expect = NVMESIM_EXPECT_STATUS;
 	}
 	return 0;
@@ -1261,6 +1556,7 @@ static void op_begin(struct op_build *b, struct nvmesim_trace_op *op, struct tpo
 	b->have = 0;
 	b->pos = p;
 	b->reg_width = 0;
+	b->alt_have = 0;
 	memset(op, 0, sizeof(*op));   /* (b->cdw is read only where its key was given) */
 }
 
@@ -1292,6 +1588,12 @@ static int op_from_events(struct nvmesim_trace *t, struct nvmesim_yaml *y,
 		r = nvmesim_yaml_next(y);
 		if (r)
 			return r;
+		if (y->ev.type == YAML_MAPPING_START_EVENT && strcmp(key, "expect") == 0) {
+			r = op_expect_map(t, y, &b, kp, diag);
+			if (r)
+				return r;
+			continue;
+		}
 		if (y->ev.type != YAML_SCALAR_EVENT)
 			return nvmesim_yaml_got(y, key, "a scalar");
 		r = op_field(t, &b, op, key, kp, (const char *)y->ev.data.scalar.value,
@@ -1904,6 +2206,8 @@ static void trace_defaults(struct nvmesim_trace *t)
 	snprintf(t->s.host.shadow_admin, sizeof(t->s.host.shadow_admin), "off");
 	snprintf(t->s.host.arbitration, sizeof(t->s.host.arbitration), "rr");
 	snprintf(t->s.host.coalescing, sizeof(t->s.host.coalescing), "off");
+	snprintf(t->s.host.coalescing_off_queues, sizeof(t->s.host.coalescing_off_queues),
+		 "none");
 	t->s.ops_iodepth = 1;
 	t->s.interval_ns = 1000000;
 	t->last_at = -1;

@@ -429,7 +429,8 @@ int nvmesim_host_open(struct nvmesim_host **out, struct nvmesim_end *end,
 	}
 
 	/* Step 3: host memory, mapped for the device once. */
-	r = nvmesim_hostmem_new(&host->hm, opts->hostmem_bytes, opts->iova_base);
+	r = nvmesim_hostmem_new_huge(&host->hm, opts->hostmem_bytes, opts->iova_base,
+				     opts->hugepages);
 	if (r) {
 		nvmesim_diag_set(diag, "cannot create %zu bytes of host memory: error %d",
 				 opts->hostmem_bytes, r);
@@ -590,6 +591,12 @@ void nvmesim_host_stats(const struct nvmesim_host *host, struct nvmesim_host_sta
 		return;
 	}
 	*out = host->stats;
+}
+
+/* nvmesim_host_hugepages - whether host memory is in 2 MiB hugepages */
+bool nvmesim_host_hugepages(const struct nvmesim_host *host)
+{
+	return host && host->hm && nvmesim_hostmem_huge(host->hm);
 }
 
 /* nvmesim_host_dma_alloc - page-aligned zeroed host memory, or NULL when exhausted */

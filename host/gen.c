@@ -28,6 +28,17 @@
  * pointer (PRP entries, and PRP list pages for more than two pages) is built
  * once and reused, as SPDK keeps a PRP list per request tracker: no list
  * page is allocated per I/O.
+ *
+ * Verification (`verify: on`, as fio's verify header): a write fills every
+ * logical block with a self-describing block - magic, namespace, LBA, a word
+ * from the seed, the block size and a checksum over the whole block, the rest
+ * a pattern derived from them - and a verified read checks that every block
+ * it read carries its own LBA and namespace and a valid checksum.  Nothing is
+ * remembered per LBA: a block describes itself.  A write job with verify
+ * reads back what it wrote once its writes are done (fio's do_verify): the
+ * same units in the same order, the random ones by replaying its offset
+ * stream from the start.  With verify off the per-I/O path is unchanged but
+ * for one test.
  */
 #include "config.h"
 
@@ -37,6 +48,180 @@
 #include <string.h>
 
 #include "host/runner-internal.h"
+
+/* verify block layout, in 64-bit words (little-endian hosts) */
+enum {
+	VB_MAGIC_NSID,   /* magic 31:0, nsid 63:32 */
+	VB_LBA,          /* the block's LBA */
+	VB_SEED,         /* a word derived from the run's seed */
+	VB_SIZE,         /* the block size in bytes */
+	VB_SUM,          /* checksum of the block with this word taken as 0 */
+	VB_HEADER,       /* words in the header; the pattern follows */
+};
+
+/* verify_mix - one step of the block checksum */
+static inline uint64_t verify_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* verify_sum - checksum of the @words-word block @w, word VB_SUM taken as 0 */
+static uint64_t verify_sum(const uint64_t *w, size_t words)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ words;
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		h = verify_mix(h, i == VB_SUM ? 0 : w[i]);
+	return h;
+}
+
+/* nvmesim_run_verify_fill - self-describing blocks for a verified write */
+void nvmesim_run_verify_fill(void *buf, uint32_t nsid, uint64_t slba, uint32_t nlb,
+			     unsigned int lba_shift, uint64_t seed)
+{
+	size_t words = ((size_t)1 << lba_shift) / 8, i;
+	uint64_t sw = nvmesim_splitmix64(&seed), x;
+	uint64_t *w;
+	uint32_t b;
+
+	for (b = 0; b < nlb; b++) {
+		w = (uint64_t *)((uint8_t *)buf + ((size_t)b << lba_shift));
+		w[VB_MAGIC_NSID] = NVMESIM_RUN_VERIFY_MAGIC | (uint64_t)nsid << 32;
+		w[VB_LBA] = slba + b;
+		w[VB_SEED] = sw;
+		w[VB_SIZE] = (uint64_t)1 << lba_shift;
+		/* an LCG from seed word and LBA: cheap, and different in every block */
+		x = sw ^ ((slba + b) * 0x9e3779b97f4a7c15ull);
+		for (i = VB_HEADER; i < words; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			w[i] = x ^ (x >> 29);
+		}
+		w[VB_SUM] = verify_sum(w, words);
+	}
+}
+
+/* verify_tell - report bad block @lba of slot @s (the first few of the run) and count it */
+static void verify_tell(struct nvmesim_runner *r, struct nvmesim_run_slot *s, uint64_t lba,
+			const char *what)
+{
+	char where[300];
+
+	r->verify_bad++;
+	r->res->expect_failures++;
+	if (r->verify_bad > NVMESIM_RUN_VERIFY_TOLD)
+		return;
+	if (s->line)
+		snprintf(where, sizeof(where), "%s:%u", r->path, s->line);
+	else
+		snprintf(where, sizeof(where), "job '%s'", s->src->st->name);
+	nvmesim_run_message(r, "%s: verify: LBA %" PRIu64 ": %s%s", where, lba, what,
+			    r->verify_bad == NVMESIM_RUN_VERIFY_TOLD ?
+			    "; further bad blocks are counted only" : "");
+}
+
+/* nvmesim_run_verify_check - check the blocks of a verified read that succeeded */
+void nvmesim_run_verify_check(struct nvmesim_runner *r, struct nvmesim_run_slot *s)
+{
+	struct nvmesim_run_src *src = s->src;
+	unsigned int shift = s->verify;
+	size_t words = ((size_t)1 << shift) / 8;
+	uint32_t nsid = src->q ? src->u.gen.nsid : src->u.ops.nsids[s - src->slots];
+	uint64_t nlb = s->bytes >> shift, b, lba, sum;
+	const uint64_t *w;
+	char what[200];
+
+	for (b = 0; b < nlb; b++) {
+		w = (const uint64_t *)((const uint8_t *)s->buf + (b << shift));
+		lba = s->slba + b;
+		r->verify_blocks++;
+		if (!w[VB_MAGIC_NSID] && !w[VB_LBA] && !w[VB_SEED]) {
+			snprintf(what, sizeof(what), "zeros where the verify header belongs: never "
+				 "written with verify, or deallocated");
+		} else if ((uint32_t)w[VB_MAGIC_NSID] != NVMESIM_RUN_VERIFY_MAGIC) {
+			snprintf(what, sizeof(what), "no verify header (first word 0x%016" PRIx64
+				 "): not written with verify, or overwritten", w[0]);
+		} else if (w[VB_LBA] != lba || (uint32_t)(w[VB_MAGIC_NSID] >> 32) != nsid) {
+			snprintf(what, sizeof(what), "holds the block of LBA %" PRIu64 " of "
+				 "namespace %" PRIu32 " (expected namespace %" PRIu32 ")",
+				 w[VB_LBA], (uint32_t)(w[VB_MAGIC_NSID] >> 32), nsid);
+		} else if (w[VB_SIZE] != ((uint64_t)1 << shift)) {
+			snprintf(what, sizeof(what), "written as a %" PRIu64 "-byte block, read as "
+				 "%u bytes", w[VB_SIZE], 1u << shift);
+		} else {
+			sum = verify_sum(w, words);
+			if (sum == w[VB_SUM])
+				continue;
+			snprintf(what, sizeof(what), "checksum 0x%016" PRIx64 " of the data, the "
+				 "header says 0x%016" PRIx64 " (data corrupted)", sum, w[VB_SUM]);
+		}
+		verify_tell(r, s, lba, what);
+	}
+}
+
+/* gen_verify_issue - the read-back of a verified write job: the units it wrote, in the same
+ * order, as fast as its depth allows; 0 or -errno */
+static int gen_verify_issue(struct nvmesim_run_src *src, uint64_t *next)
+{
+	struct nvmesim_run_gen *g = &src->u.gen;
+	struct nvmesim_runner *r = src->r;
+	struct nvmesim_run_queue *q = src->q;
+	struct nvmesim_run_slot *s;
+	struct nvmesim_sqe cmd;
+	uint64_t unit;
+	int err;
+
+	(void)next;
+	while (g->vleft && src->free_head != NVMESIM_RUN_NO_SLOT) {
+		if (!nvmesim_run_queue_room(r, q->qid))
+			break;
+		s = nvmesim_run_slot_get(src);
+		if (g->job->pattern == NVMESIM_PATTERN_RANDOM) {
+			unit = nvmesim_rng_below(&g->vrng, g->units);
+		} else {
+			unit = g->vseq;
+			if (++g->vseq == g->units)
+				g->vseq = 0;
+		}
+		s->slba = g->region_lba + unit * g->nlb;
+		s->op = NVMESIM_IO_READ;
+		s->dir = NVMESIM_DIR_READ;
+		s->bytes = nvmesim_run_io_bytes(NVMESIM_IO_READ, g->nlb, g->lba_shift);
+		(void)nvmesim_run_io_cmd(&cmd, NVMESIM_IO_READ, g->nsid, s->slba, g->nlb,
+					 g->lba_shift, s->buf);
+		cmd.prp1 = g->prps[s - src->slots].prp1;
+		cmd.prp2 = g->prps[s - src->slots].prp2;
+		err = nvmesim_run_submit(r, q, s, &cmd, 0, nvmesim_run_now(r, q));
+		if (err) {
+			nvmesim_run_slot_put(s);
+			if (err == -EBUSY)
+				break;
+			nvmesim_diag_set(r->diag, "job '%s': cannot post a verify read on queue "
+					 "%u: error %d", src->st->name, q->qid, err);
+			return err;
+		}
+		g->vleft--;
+	}
+	if (!g->vleft && !src->inflight)
+		src->done = true;
+	return 0;
+}
+
+/* gen_verify_start - a verified write job wrote everything: read it back (gen_verify_issue) */
+static int gen_verify_start(struct nvmesim_run_src *src, uint64_t *next)
+{
+	struct nvmesim_run_gen *g = &src->u.gen;
+	unsigned int i;
+
+	/* a sequential pass over the region reads every unit once, however often it wrapped */
+	g->vleft = g->job->pattern == NVMESIM_PATTERN_RANDOM ? g->issued :
+		   NVMESIM_MIN(g->issued, g->units);
+	for (i = 0; i < src->depth; i++)
+		src->slots[i].verify = (uint8_t)g->lba_shift;
+	src->issue = gen_verify_issue;
+	return gen_verify_issue(src, next);
+}
 
 /* gen_arrival - end time of open-loop arrival @k of @g (exact integer arithmetic) */
 static inline uint64_t gen_arrival(const struct nvmesim_run_gen *g, uint64_t t0, uint64_t k)
@@ -97,6 +282,11 @@ static int gen_issue(struct nvmesim_run_src *src, uint64_t *next)
 		s->dir = nvmesim_run_dir(op);
 		s->bytes = nvmesim_run_io_bytes(op, g->nlb, g->lba_shift);
 		len = nvmesim_run_io_cmd(&cmd, op, g->nsid, s->slba, g->nlb, g->lba_shift, s->buf);
+		if (g->verify && op == NVMESIM_IO_WRITE) {
+			nvmesim_run_verify_fill(s->buf, g->nsid, s->slba, g->nlb, g->lba_shift,
+						r->cfg->seed);
+			r->verify_written += g->nlb;
+		}
 		if (len) {
 			/* the slot's prebuilt data pointer (PSDT 00b: PRPs, NVMe 2.0 §4.1.1);
 			 * a trim's 16-byte range fits in its first page */
@@ -114,8 +304,11 @@ static int gen_issue(struct nvmesim_run_src *src, uint64_t *next)
 		}
 		g->issued++;
 	}
-	if (g->issued >= g->limit && !src->inflight)
+	if (g->issued >= g->limit && !src->inflight) {
+		if (g->verify && g->job->op == NVMESIM_IO_WRITE)
+			return gen_verify_start(src, next);
 		src->done = true;
+	}
 	return 0;
 }
 
@@ -266,6 +459,14 @@ int nvmesim_gen_init(struct nvmesim_runner *r, struct nvmesim_run_src *src, unsi
 	}
 
 	nvmesim_rng_seed(&g->rng, r->cfg->seed, index);
+	/* verify: a read job checks every block; a write job reads back what it wrote, with the
+	 * offset stream replayed from this copy */
+	g->verify = job->verify && !g->mixed &&
+		    (job->op == NVMESIM_IO_READ || job->op == NVMESIM_IO_WRITE);
+	g->vrng = g->rng;
+	if (g->verify && job->op == NVMESIM_IO_READ)
+		for (i = 0; i < depth; i++)
+			src->slots[i].verify = (uint8_t)g->lba_shift;
 	g->rate = job->rate_iops;
 	g->stop_ns = job->runtime_ns ? r->t0 + job->runtime_ns : UINT64_MAX;
 	if (job->count)

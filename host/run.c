@@ -16,6 +16,12 @@
  * installed data folder's profiles/.  A value with a '/' or ending in .yaml
  * is a path.  A trace without a profile uses the built-in one
  * (nvmesim_profile_default, the same values as profiles/gen4-tlc.yaml).
+ *
+ * With the backend "vfio:BDF" the end is a real controller (hw/vfio.c): the
+ * whole trace is first read once to refuse one that changes data unless
+ * writes are allowed (hw/writes.c), host memory is asked for in hugepages,
+ * the report names the drive by its Identify model number, and the modeled
+ * host CPU time is left at 0 (real time has no model).
  */
 #include "config.h"
 
@@ -26,7 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/hostmem.h"
 #include "host/runner.h"
+#include "hw/vfio-internal.h"
 
 /* struct run_ctx - what nvmesim_run() holds, released in one place */
 struct run_ctx {
@@ -37,6 +45,8 @@ struct run_ctx {
 	struct nvmesim_host *host;              /* the host driver, NULL in init: manual */
 	const char **trace_sets;                /* the overrides that are the trace's */
 	unsigned int nr_trace_sets;             /* entries in @trace_sets */
+	bool vfio;                              /* backend vfio:BDF, not the simulator */
+	char bdf[NVMESIM_VFIO_BDF_LEN];         /* its PCI address */
 };
 
 /* run_ctrl_log - a controller diagnostic, to on_message */
@@ -229,7 +239,10 @@ static struct nvmesim_results *run_results_new(const struct run_ctx *ctx, unsign
 	res->seed = seed;
 	snprintf(res->trace, sizeof(res->trace), "%s", ctx->opts->trace);
 	snprintf(res->profile, sizeof(res->profile), "%s", ctx->profile.name);
-	snprintf(res->backend, sizeof(res->backend), "sim");
+	if (ctx->vfio)
+		snprintf(res->backend, sizeof(res->backend), "vfio:%s", ctx->bdf);
+	else
+		snprintf(res->backend, sizeof(res->backend), "sim");
 	return res;
 }
 
@@ -271,6 +284,97 @@ static int run_sq_prio(const struct nvmesim_trace_settings *set, unsigned int nr
 	return 0;
 }
 
+/* run_vfio_queues - a real controller's I/O CQs with interrupts need an enabled MSI-X vector
+ * each (vector q for queue q): fewer queues when the device has fewer; 0 or -EINVAL */
+static int run_vfio_queues(struct run_ctx *ctx, struct nvmesim_host_opts *ho,
+			   struct nvmesim_diag *diag)
+{
+	unsigned int vec = nvmesim_vfio_nr_vectors(ctx->end);
+
+	if (!ho->interrupts || ho->nr_io_queues < vec)
+		return 0;
+	if (vec < 2) {
+		nvmesim_diag_set(diag, "%s has %u MSI-X vector%s: not enough for I/O queues with "
+				 "interrupts (use host.completion: poll)", ctx->bdf, vec,
+				 vec == 1 ? "" : "s");
+		return -EINVAL;
+	}
+	if (ctx->opts->on_message) {
+		char line[160];
+
+		snprintf(line, sizeof(line), "%s: %u I/O queues instead of %u (the device has %u "
+			 "MSI-X vectors)", ctx->bdf, vec - 1, ho->nr_io_queues, vec);
+		ctx->opts->on_message(ctx->opts->arg, line);
+	}
+	ho->nr_io_queues = vec - 1;
+	return 0;
+}
+
+/* run_backend - parse opts->backend: "sim" (or NULL), or "vfio:BDF" into ctx->bdf; 0 or
+ * -EINVAL with @diag */
+static int run_backend(struct run_ctx *ctx, struct nvmesim_diag *diag)
+{
+	const char *b = ctx->opts->backend;
+
+	if (!b || !strcmp(b, "sim"))
+		return 0;
+	if (strncmp(b, "vfio:", 5)) {
+		nvmesim_diag_set(diag, "backend '%s': expected sim or vfio:BDF (a PCI address "
+				 "such as vfio:0000:01:00.0)", b);
+		return -EINVAL;
+	}
+	ctx->vfio = true;
+	return nvmesim_vfio_parse_bdf(b + 5, ctx->bdf, diag);
+}
+
+/*
+ * run_vfio_open - the pre-pass over the whole trace (--allow-write), then the
+ * end of the real controller with enough MSI-X vectors for the trace's
+ * queues; 0, or -EINVAL with @diag (every reason a device cannot be opened
+ * is a problem of the set-up for the user to fix, docs/real-ssd.md)
+ */
+static int run_vfio_open(struct run_ctx *ctx, const struct nvmesim_trace_settings *set,
+			 struct nvmesim_diag *diag)
+{
+	struct nvmesim_vfio_opts vo = nvmesim_vfio_opts_default;
+	unsigned int queues = set->host.queues ? set->host.queues :
+			      nvmesim_host_opts_default.nr_io_queues;
+	unsigned int entries = set->host.queue_entries ? set->host.queue_entries :
+			       nvmesim_host_opts_default.io_queue_entries;
+	int err;
+
+	if (!ctx->opts->allow_write) {
+		err = nvmesim_vfio_write_check(ctx->opts->trace, ctx->trace_sets,
+					       ctx->nr_trace_sets, diag);
+		if (err)
+			return err == -ENOMEM ? err : -EINVAL;
+	}
+	vo.nr_vectors = queues + 1u;
+	vo.dma_bytes = NVMESIM_ALIGN_UP(NVMESIM_MAX(nvmesim_host_opts_default.hostmem_bytes,
+						    nvmesim_runner_hostmem_bytes(set, queues,
+										 entries)),
+					NVMESIM_HOSTMEM_HUGEPAGE);
+	if (set->init_manual)
+		vo.dma_bytes = 0;
+	err = nvmesim_vfio_open(&ctx->end, ctx->bdf, &vo, diag);
+	return err == -ENOMEM || err == -EIO ? err : err ? -EINVAL : 0;
+}
+
+/* run_vfio_model - the drive's Identify model number (MN, trailing blanks cut) as the
+ * report's profile, "-" when the host did not identify it (init: manual) */
+static void run_vfio_model(const struct run_ctx *ctx, struct nvmesim_results *res)
+{
+	const struct nvmesim_id_ctrl *id = ctx->host ? nvmesim_host_id_ctrl(ctx->host) : NULL;
+	size_t n = id ? sizeof(id->mn) : 0;
+
+	while (n && (id->mn[n - 1] == ' ' || id->mn[n - 1] == '\0'))
+		n--;
+	if (!n)
+		snprintf(res->profile, sizeof(res->profile), "-");
+	else
+		snprintf(res->profile, sizeof(res->profile), "%.*s", (int)n, id->mn);
+}
+
 /* run_host_up - bring the controller up with the host driver as @set asks; 0 or -errno */
 static int run_host_up(struct run_ctx *ctx, const struct nvmesim_trace_settings *set,
 		       struct nvmesim_diag *diag)
@@ -294,6 +398,12 @@ static int run_host_up(struct run_ctx *ctx, const struct nvmesim_trace_settings 
 	ho.hostmem_bytes = NVMESIM_MAX(ho.hostmem_bytes,
 				       nvmesim_runner_hostmem_bytes(set, ho.nr_io_queues,
 								    ho.io_queue_entries));
+	if (ctx->vfio) {
+		ho.hugepages = true;
+		err = run_vfio_queues(ctx, &ho, diag);
+		if (err)
+			return err;
+	}
 	if (!strcmp(set->host.arbitration, "wrr")) {
 		ho.wrr = true;
 		err = run_sq_prio(set, ho.nr_io_queues, &prio);
@@ -350,11 +460,9 @@ int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **ou
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
-	if (opts->backend && strcmp(opts->backend, "sim")) {
-		nvmesim_diag_set(diag, "backend '%s' is not available yet (only sim)",
-				 opts->backend);
-		return -EINVAL;
-	}
+	err = run_backend(&ctx, diag);
+	if (err)
+		return err;
 	err = run_split_sets(&ctx);
 	if (err)
 		goto out;
@@ -370,7 +478,11 @@ int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **ou
 		goto out;
 	}
 	set = nvmesim_trace_settings(ctx.trace);
-	err = run_profile(&ctx, set, diag);
+	/* a real drive has no profile: the trace's (and profile.* overrides) are not used */
+	if (ctx.vfio)
+		ctx.profile = nvmesim_profile_default;
+	else
+		err = run_profile(&ctx, set, diag);
 	if (err)
 		goto out;
 	err = run_sim_opts(&so, &ctx.profile, set, diag);
@@ -383,11 +495,17 @@ int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **ou
 		goto out;
 	}
 
-	err = nvmesim_sim_open(&ctx.end, &so);
-	if (err) {
-		nvmesim_diag_set(diag, "cannot create the simulated controller for profile '%s': "
-				 "error %d", ctx.profile.name, err);
-		goto out;
+	if (ctx.vfio) {
+		err = run_vfio_open(&ctx, set, diag);
+		if (err)
+			goto out;
+	} else {
+		err = nvmesim_sim_open(&ctx.end, &so);
+		if (err) {
+			nvmesim_diag_set(diag, "cannot create the simulated controller for profile "
+					 "'%s': error %d", ctx.profile.name, err);
+			goto out;
+		}
 	}
 	nvmesim_end_set_mmio_log(ctx.end, opts->mmio_log, opts->arg);
 	nvmesim_end_set_ctrl_log(ctx.end, run_ctrl_log, (void *)opts);
@@ -396,6 +514,8 @@ int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **ou
 		if (err)
 			goto out;
 	}
+	if (ctx.vfio)
+		run_vfio_model(&ctx, res);
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.end = ctx.end;
@@ -405,13 +525,18 @@ int nvmesim_run(const struct nvmesim_run_opts *opts, struct nvmesim_results **ou
 	cfg.set = set;
 	cfg.seed = seed;
 	cfg.poll_ns = NVMESIM_RUN_POLL_NS;
+	cfg.backend = opts->backend ? opts->backend : "sim";
 	cfg.on_interval = opts->on_interval;
 	cfg.on_progress = opts->on_progress;
 	cfg.on_message = opts->on_message;
 	cfg.arg = opts->arg;
+	cfg.stop = opts->stop;
 	err = nvmesim_runner_run(&cfg, res, diag);
-	if (!err)
+	if (!err && !ctx.vfio)
 		run_cpu_ns(res, &ctx.profile.host);
+	if (err == -EINTR)
+		nvmesim_diag_set(diag, "interrupted: the run was stopped; I/O queues deleted, "
+				 "controller shut down%s", ctx.vfio ? ", DMA unmapped" : "");
 out:
 	if (ctx.host) {
 		memset(&cdiag, 0, sizeof(cdiag));

@@ -34,6 +34,20 @@
 /* Largest data buffer one explicit operation may ask for */
 #define NVMESIM_RUN_OPS_MAX_BYTES (32u << 20)
 
+/* In a slot's expect_status: the value is a backend's recorded departure from the spec (the
+ * map form of expect:), not the spec's own answer */
+#define NVMESIM_RUN_EXPECT_ALT 0x8000u
+
+/* In a slot's expect_status: the expectation records a departure of some backend (so a
+ * failure names the backend whose value was expected, sim's included) */
+#define NVMESIM_RUN_EXPECT_MAP 0x4000u
+
+/* Blocks that fail verification reported one by one; the rest are counted */
+#define NVMESIM_RUN_VERIFY_TOLD 5u
+
+/* Magic of a verify block header: "nvsv" in memory order (little-endian) */
+#define NVMESIM_RUN_VERIFY_MAGIC 0x7673766eu
+
 struct nvmesim_runner;
 struct nvmesim_run_src;
 
@@ -50,7 +64,8 @@ struct nvmesim_run_slot {
 	uint8_t dir;                  /* enum nvmesim_dir, or NVMESIM_RUN_DIR_NONE */
 	uint8_t op;                   /* enum nvmesim_io_op (I/O) or the opcode (raw), messages */
 	bool expect;                  /* check the completion status */
-	uint16_t expect_status;       /* expected (SCT << 8) | SC */
+	uint8_t verify;               /* check the blocks read: log2 of the LBA size; 0: off */
+	uint16_t expect_status;       /* expected (SCT << 8) | SC, | NVMESIM_RUN_EXPECT_ALT */
 	uint16_t qid;                 /* queue it went to */
 	unsigned int line;            /* trace line of an explicit operation, 0 for jobs */
 };
@@ -87,6 +102,10 @@ struct nvmesim_run_gen {
 	bool mixed;                     /* reads and writes by rwmixread */
 	void *bufs;                     /* the slots' buffers, one allocation */
 	struct nvmesim_host_prp *prps;  /* per slot: the data pointer of its whole buffer */
+	bool verify;                    /* verify: on (read or write job, never mixed) */
+	struct nvmesim_rng vrng;        /* verify: the offset stream again, from its start */
+	uint64_t vseq;                  /* verify: next unit of a sequential read-back */
+	uint64_t vleft;                 /* verify: read-backs still to issue */
 };
 
 /* struct nvmesim_run_ops - the explicit operations' state (ops.c) */
@@ -96,6 +115,8 @@ struct nvmesim_run_ops {
 	bool eof;                     /* the stream has ended */
 	bool waiting;                 /* @cur is a wait in progress */
 	uint64_t wait_until;          /* ... until this end time */
+	uint32_t *nsids;              /* per slot: namespace of a verified read */
+	struct nvmesim_host_prp *prps; /* per slot: data pointer built for prp_offset */
 };
 
 /* struct nvmesim_run_src - one source of commands */
@@ -150,6 +171,14 @@ struct nvmesim_runner {
 	uint64_t iv_ios;                       /* I/Os completed in it */
 	uint64_t iv_bytes;                     /* bytes completed in it */
 	struct nvmesim_hist *iv_hist;          /* total latency of its I/Os */
+	unsigned int backend;                  /* enum nvmesim_trace_backend of cfg->backend */
+	uint64_t expects;                      /* expectations checked */
+	uint64_t departures;                   /* ... carrying a departure for some backend */
+	uint64_t departures_used;              /* ... whose departure this backend used */
+	char departure_lines[96];              /* the first lines of those, for the summary */
+	uint64_t verify_written;               /* blocks written with the verify pattern */
+	uint64_t verify_blocks;                /* blocks read and verified */
+	uint64_t verify_bad;                   /* of them those that failed */
 };
 
 /* runner.c */
@@ -220,6 +249,25 @@ NVMESIM_PRIV unsigned int nvmesim_run_ns_shift(struct nvmesim_runner *r, uint32_
 NVMESIM_PRIV size_t nvmesim_run_io_cmd(struct nvmesim_sqe *cmd, enum nvmesim_io_op op,
 				       uint32_t nsid, uint64_t slba, uint32_t nlb,
 				       unsigned int lba_shift, void *buf);
+
+/* nvmesim_run_verify_fill - fill @nlb blocks of 2^@lba_shift bytes at @buf, LBAs from @slba
+ * of namespace @nsid, with self-describing verify blocks (header: magic, nsid, LBA, a word
+ * derived from @seed, block size, checksum of the block; the rest a pattern from them) */
+NVMESIM_PRIV void nvmesim_run_verify_fill(void *buf, uint32_t nsid, uint64_t slba, uint32_t nlb,
+					  unsigned int lba_shift, uint64_t seed);
+
+/* nvmesim_run_verify_check - check every block slot @s read (a verified read that
+ * succeeded): its own LBA and namespace, block size and checksum; counts the blocks and the
+ * bad ones (each a failed expectation), reporting the first few */
+NVMESIM_PRIV void nvmesim_run_verify_check(struct nvmesim_runner *r, struct nvmesim_run_slot *s);
+
+/* nvmesim_run_backend - the enum nvmesim_trace_backend of backend name @name ("sim",
+ * "vfio:..."; the part before ':' counts); returns it (sim for anything unknown) */
+NVMESIM_PRIV unsigned int nvmesim_run_backend(const char *name);
+
+/* nvmesim_run_summary - after a run, the lines that say how many expectations used a
+ * backend's recorded departure and how verification went (nothing when neither applies) */
+NVMESIM_PRIV void nvmesim_run_summary(struct nvmesim_runner *r);
 
 /* nvmesim_run_dir - the direction an I/O operation is counted in (flush and write zeroes
  * as writes, as fio does) */

@@ -26,6 +26,7 @@
 #ifndef NVMESIM_HOST_RUNNER_H
 #define NVMESIM_HOST_RUNNER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,10 +59,12 @@ struct nvmesim_runner_cfg {
 	const struct nvmesim_trace_settings *set; /* its settings (after --set overrides) */
 	uint64_t seed;                    /* seed of the generators */
 	uint64_t poll_ns;                 /* poll slice of the "poll" completion policy */
+	const char *backend;              /* "sim" or "vfio:..." (picks expect: map values) */
 	void (*on_interval)(void *arg, const struct nvmesim_interval *iv); /* optional */
 	void (*on_progress)(void *arg, uint64_t now_ns, uint64_t ios);     /* optional */
 	void (*on_message)(void *arg, const char *line);                   /* optional */
 	void *arg;                        /* passed to the callbacks */
+	const volatile sig_atomic_t *stop; /* optional; non-zero: stop at the next wait */
 };
 
 /* nvmesim_runner_nr_jobs - entries of results->jobs a run of @set fills: one per generator

@@ -217,7 +217,7 @@ struct q_case {
 #define SQ_FLAGS(cqid, prio) (1u | ((uint32_t)(prio) << 1) | ((uint32_t)(cqid) << 16))
 
 static const struct q_case q_cases[] = {
-	/* Create I/O CQ (§5.5); CQ 1 and SQ 1 exist */
+	/* Create I/O CQ (§5.4); CQ 1 and SQ 1 exist */
 	{ NVMESIM_ADM_CREATE_CQ, 0 | QS(7), CQ_FLAGS(1, 0), MEM_OK,
 	  NVMESIM_SC_INVALID_QID | DNR, "QID 0 is the admin CQ" },
 	{ NVMESIM_ADM_CREATE_CQ, 65 | QS(7), CQ_FLAGS(1, 0), MEM_OK,
@@ -242,7 +242,7 @@ static const struct q_case q_cases[] = {
 	  NVMESIM_SC_INVALID_FIELD | DNR, "not wholly in mapped host memory" },
 	{ NVMESIM_ADM_CREATE_CQ, 64 | QS(1023), CQ_FLAGS(1, 63), MEM_OK, 0, NULL },
 	{ NVMESIM_ADM_CREATE_CQ, 2 | QS(1), CQ_FLAGS(0, 0), MEM_OK, 0, NULL },
-	/* Create I/O SQ (§5.4) */
+	/* Create I/O SQ (§5.5) */
 	{ NVMESIM_ADM_CREATE_SQ, 0 | QS(7), SQ_FLAGS(1, 0), MEM_OK,
 	  NVMESIM_SC_INVALID_QID | DNR, "QID 0 is the admin SQ" },
 	{ NVMESIM_ADM_CREATE_SQ, 65 | QS(7), SQ_FLAGS(1, 0), MEM_OK,
@@ -351,7 +351,7 @@ START_TEST(delete_queues)
 	ck_assert_uint_eq(rh_create_cq(&rh, 1, 8, true, 1), 0);
 	ck_assert_uint_eq(rh_create_sq(&rh, 1, 1, 8, 0), 0);
 	ck_assert_uint_eq(rh_create_sq(&rh, 2, 1, 8, 0), 0);
-	/* §5.7: a CQ with SQs cannot go (no DNR: it can once they are deleted) */
+	/* §5.6: a CQ with SQs cannot go (no DNR: it can once they are deleted) */
 	ck_assert_uint_eq(rh_delete_cq(&rh, 1), NVMESIM_SC_INVALID_QUEUE_DELETION);
 	ck_assert_uint_eq(rh_delete_sq(&rh, 1), 0);
 	ck_assert_uint_eq(rh_delete_cq(&rh, 1), NVMESIM_SC_INVALID_QUEUE_DELETION);

@@ -420,10 +420,10 @@ START_TEST(test_errors)
 	ck_assert_msg(strstr(diag.msg, "/nonexistent/dir/p.yaml"), "diag: %s", diag.msg);
 
 	o.profile = NULL;
-	o.backend = "vfio:0000:01:00.0";
+	o.backend = "nvme:0";
 	err = nvmesim_run(&o, &r, &diag);
 	ck_assert_int_eq(err, -EINVAL);
-	ck_assert_msg(strstr(diag.msg, "backend 'vfio:0000:01:00.0' is not available yet"),
+	ck_assert_msg(strstr(diag.msg, "backend 'nvme:0': expected sim or vfio:BDF"),
 		      "diag: %s", diag.msg);
 
 	/* a polled run still adds up, without a single interrupt */

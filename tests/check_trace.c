@@ -335,6 +335,8 @@ static void check_op(const struct nvmesim_trace_op *op, const struct want_op *w)
 		ck_assert_uint_eq(op->expect_mask, w->em);
 		break;
 	case NVMESIM_OP_WAIT:
+	case NVMESIM_OP_DOORBELL:
+	case NVMESIM_OP_EVENT:
 		ck_assert_uint_eq(op->value, w->value);
 		break;
 	}
@@ -372,6 +374,84 @@ START_TEST(test_ops_every_form)
 	}
 	/* the same bytes either way (op_begin() clears padding too) */
 	ck_assert_int_eq(memcmp(ops[0], ops[1], sizeof(ops[0])), 0);
+}
+END_TEST
+
+/* The conformance additions, read both ways: map form, doorbell, event, prp_offset, verify. */
+static const char conf_trace[] =
+	"verify: on\n"
+	"ops:\n"
+	"  - {admin: 0x04, cdw10: 9, expect: {sim: invalid_queue_identifier, vfio: 0x100}}\n"
+	"  - admin: 0x04\n"
+	"    cdw10: 9\n"
+	"    expect:\n"
+	"      vfio: Completion Queue Invalid\n"
+	"      SIM: 0x101\n"
+	"  - {admin: 6, expect: {sim: success, vfio: success}}\n"
+	"  - {cmd: 2, data: 512, prp_offset: 2, expect: {sim: prp_offset_invalid, vfio: success}}\n"
+	"  - {doorbell: cq, qid: 5, value: 3}\n"
+	"  - {event: next, expect: {sim: 0x10000, vfio: 0x10100}, mask: 0xffff07, within: 1ms}\n"
+	"  - {event: next}\n"
+	"  - {mmio: read, reg: CSTS, mask: 3, expect: {sim: 1, vfio: 3}}\n"
+	"  - {op: read, lba: 0}\n"
+	"  - {op: write, lba: 0, verify: off}\n"
+	"  - {op: trim, lba: 0}\n";
+
+START_TEST(test_ops_conformance)
+{
+	static const unsigned int flags[] = { 0, NVMESIM_TRACE_NO_FASTPATH };
+	enum { V = NVMESIM_TRACE_BACKEND_VFIO };
+	struct nvmesim_trace_op op[12];
+	struct nvmesim_trace *t;
+	struct nvmesim_diag d;
+	char path[1024];
+	unsigned int f, n;
+	int r;
+
+	write_tmp(path, sizeof(path), conf_trace);
+	for (f = 0; f < 2; f++) {
+		t = open_ok(path, NULL, 0, flags[f]);
+		ck_assert(nvmesim_trace_settings(t)->verify);
+		for (n = 0; (r = nvmesim_trace_next_op(t, &op[n], &d)) == 1; n++)
+			ck_assert_uint_lt(n, 11);
+		ck_assert_msg(r == 0, "%d %s", r, d.msg);
+		ck_assert_uint_eq(n, 11);
+		nvmesim_trace_close(t);
+		/* the map form: sim's value is the spec's, vfio's a recorded departure */
+		ck_assert_int_eq(op[0].expect, NVMESIM_EXPECT_STATUS);
+		ck_assert_uint_eq(op[0].expect_status, NVMESIM_SC_INVALID_QID);
+		ck_assert_uint_eq(op[0].expect_alt, 1u << V);
+		ck_assert_uint_eq(op[0].alt_status[V], NVMESIM_SC_CQ_INVALID);
+		ck_assert_uint_eq(op[1].line, 4);
+		ck_assert_uint_eq(op[1].expect_status, NVMESIM_SC_INVALID_QID);
+		ck_assert_uint_eq(op[1].expect_alt, 1u << V);
+		ck_assert_uint_eq(op[1].alt_status[V], NVMESIM_SC_CQ_INVALID);
+		/* a backend value equal to the spec's is no departure */
+		ck_assert_uint_eq(op[2].expect_alt, 0);
+		ck_assert_uint_eq(op[3].prp_offset, 2);
+		ck_assert_uint_eq(op[3].alt_status[V], NVMESIM_SC_SUCCESS);
+		ck_assert_uint_eq(op[3].expect_alt, 1u << V);
+		ck_assert_int_eq(op[4].kind, NVMESIM_OP_DOORBELL);
+		ck_assert(op[4].doorbell_cq);
+		ck_assert_uint_eq(op[4].queue, 5);
+		ck_assert_uint_eq(op[4].value, 3);
+		ck_assert_int_eq(op[5].kind, NVMESIM_OP_EVENT);
+		ck_assert_int_eq(op[5].expect, NVMESIM_EXPECT_VALUE);
+		ck_assert_uint_eq(op[5].expect_value, 0x10000);
+		ck_assert_uint_eq(op[5].alt_value[V], 0x10100);
+		ck_assert_uint_eq(op[5].expect_mask, 0xffff07);
+		ck_assert_uint_eq(op[5].value, 1000000);
+		ck_assert_int_eq(op[6].expect, NVMESIM_EXPECT_NONE);
+		ck_assert_uint_eq(op[6].value, 10000000);       /* within: 10 ms by default */
+		ck_assert_uint_eq(op[6].expect_mask, 0xffffffff);
+		ck_assert_uint_eq(op[7].expect_value, 1);
+		ck_assert_uint_eq(op[7].alt_value[V], 3);
+		/* verify: the trace's unless the operation says otherwise; reads, writes only */
+		ck_assert_int_eq(op[8].verify, 1);
+		ck_assert_int_eq(op[9].verify, 0);
+		ck_assert_int_eq(op[10].verify, 0);
+	}
+	unlink(path);
 }
 END_TEST
 
@@ -657,7 +737,7 @@ static const struct bad_trace bad_files[] = {
 
 	/* operations */
 	{ NULL, "ops:\n  - {op: read, lba: 1}\n  - {}\n", false, 3, 5,
-	  "ops.1: expected one of op, admin, cmd, mmio or wait, got none" },
+	  "ops.1: expected one of op, admin, cmd, mmio, wait, doorbell or event, got none" },
 	{ NULL, "ops:\n  - read\n", false, 2, 5, "ops.0: expected a mapping (an operation), got "
 	  "'read'" },
 	{ NULL, "ops:\n  - [1, 2]\n", false, 2, 5,
@@ -677,12 +757,13 @@ static const struct bad_trace bad_files[] = {
 	{ NULL, "ops:\n  - {op: read, lba: 1, queue: 2}\n", false, 2, 31,
 	  "queue: expected a number from 0 to 1, got '2'" },
 	{ NULL, "ops:\n  - {op: read, admin: 6}\n", false, 2, 16,
-	  "admin: expected one of op, admin, cmd, mmio or wait, got both 'op' and 'admin'" },
+	  "admin: expected one of op, admin, cmd, mmio, wait, doorbell or event, got both 'op' "
+	  "and 'admin'" },
 	{ NULL, "ops:\n  - {op: flush, lba: 6}\n", false, 2, 17,
-	  "lba: expected a key of a flush (op, nsid, at, queue, expect), got 'lba'" },
+	  "lba: expected a key of a flush (op, nsid, at, queue, expect, verify), got 'lba'" },
 	{ NULL, "ops:\n  - {admin: 6, queue: 1}\n", false, 2, 16,
 	  "queue: expected a key of an admin command (nsid, at, admin, cdw10, cdw11, cdw12, "
-	  "cdw13, cdw14, cdw15, data, expect), got 'queue'" },
+	  "cdw13, cdw14, cdw15, data, expect, prp_offset), got 'queue'" },
 	{ NULL, "ops:\n  - {cmd: 0x100}\n", false, 2, 11,
 	  "cmd: expected a number from 0 to 255, got '0x100'" },
 	{ NULL, "ops:\n  - {cmd: 2, cdw10: 0x100000000}\n", false, 2, 21,
@@ -724,7 +805,8 @@ static const struct bad_trace bad_files[] = {
 	{ NULL, "ops:\n  - {wait: soon}\n", false, 2, 12,
 	  "wait: expected a time (ns, us, ms, s), got 'soon'" },
 	{ NULL, "ops:\n  - {zzzzzz: 1}\n", false, 2, 6,
-	  "ops.0: expected a known key (op, admin, cmd, mmio, wait and their fields), got "
+	  "ops.0: expected a known key (op, admin, cmd, mmio, wait, doorbell, event and their "
+	  "fields), got "
 	  "'zzzzzz'" },
 	{ NULL, "ops:\n  - op: read\n    lab: 1\n", false, 3, 5,
 	  "ops.0: expected a known key, got 'lab'; did you mean 'lba'?" },
@@ -744,6 +826,60 @@ static const struct bad_trace bad_files[] = {
 	  "2:21)" },
 	{ NULL, "ops:\n  - {op: write, lba: 2, expect: [success]}\n", false, 2, 33,
 	  "expect: expected a scalar, got a sequence" },
+
+	/* conformance: the map form of expect:, doorbells, events, prp_offset, verify */
+	{ NULL, "ops:\n  - {admin: 6, expect: {sim: success, vfo: success}}\n", false, 2, 39,
+	  "expect: expected a backend name (sim or vfio), got 'vfo'; did you mean 'vfio'?" },
+	{ NULL, "ops:\n  - {admin: 6, expect: {vfio: success}}\n", false, 2, 24,
+	  "expect: expected a sim value in the map (the spec's answer, used by every backend the "
+	  "map does not name), got none" },
+	{ NULL, "ops:\n  - admin: 6\n    expect:\n      sim: success\n      sim: success\n", false,
+	  5, 7, "expect: expected one value for sim, got a second one (the first is on line 4)" },
+	{ NULL, "ops:\n  - {admin: 6, expect: {sim: success, vfio: sucess}}\n", false, 2, 45,
+	  "expect: expected a status name (success, invalid_field_in_command, ...) or number "
+	  "(0x101 = SCT 1, SC 1), got 'sucess'; did you mean 'success'?" },
+	{ NULL, "ops:\n  - {admin: 6, expect: success, expect: {sim: success}}\n", false, 2, 33,
+	  "expect: expected one value, got a second one (the first is on line 2)" },
+	{ NULL, "ops:\n  - {admin: 6, expect: {sim: [1]}}\n", false, 2, 30,
+	  "expect: expected a status or a value, got a sequence" },
+	{ NULL, "ops:\n  - {mmio: read, reg: CSTS, mask: 1, expect: {sim: 1, vfio: 2}}\n", false, 2,
+	  61, "expect: expected a value within mask 0x1, got '2'" },
+	{ NULL, "ops:\n  - {admin: 6, prp_offset: 4096, data: 8k}\n", false, 2, 28,
+	  "prp_offset: expected a number from 0 to 4095, got '4096'" },
+	{ NULL, "ops:\n  - {admin: 6, prp_offset: 2}\n", false, 2, 16,
+	  "prp_offset: expected data: with prp_offset (it offsets the data pointer), got no data" },
+	{ NULL, "ops:\n  - {doorbell: xq, qid: 1, value: 1}\n", false, 2, 16,
+	  "doorbell: expected sq (tail doorbell) or cq (head doorbell), got 'xq'" },
+	{ NULL, "ops:\n  - {doorbell: sq, value: 1}\n", false, 2, 5,
+	  "ops.0: expected qid and value for a doorbell write, got no qid" },
+	{ NULL, "ops:\n  - {doorbell: cq, qid: 65536, value: 1}\n", false, 2, 25,
+	  "qid: expected a number from 0 to 65535, got '65536'" },
+	{ NULL, "ops:\n  - {doorbell: cq, qid: 1, value: 0x100000000}\n", false, 2, 35,
+	  "value: expected a 32-bit value, got 0x100000000" },
+	{ NULL, "ops:\n  - {event: first}\n", false, 2, 13,
+	  "event: expected next (the oldest asynchronous event the host received), got 'first'" },
+	{ NULL, "ops:\n  - {event: next, lba: 1}\n", false, 2, 19,
+	  "lba: expected a key of an event (at, expect, mask, event, within), got 'lba'" },
+	{ NULL, "ops:\n  - {event: next, mask: 0x100000000}\n", false, 2, 25,
+	  "mask: expected a 32-bit mask (event dword 0), got 0x100000000" },
+	{ NULL, "ops:\n  - {op: trim, lba: 0, verify: on}\n", false, 2, 24,
+	  "verify: expected verify on a read or a write, got a trim" },
+	{ NULL, "ops:\n  - {op: read, lba: 0, verify: maybe}\n", false, 2, 32,
+	  "verify: expected on or off, got 'maybe'" },
+	{ NULL, "namespaces:\n  - {size: 1M}\n  - {size: 1M, data: discard}\nops:\n"
+	  "  - {op: write, lba: 0, nsid: 2, verify: on}\n", false, 5, 34,
+	  "verify: expected a namespace that keeps its data, got namespace 2 with data: discard "
+	  "(it drops what is written)" },
+	{ NULL, "seed: 1\nverify: on\nnamespaces:\n  - {size: 1M, data: discard}\n", true, 2, 1,
+	  "verify: expected namespaces that keep their data, got namespace 1 with data: discard "
+	  "(it drops what is written)" },
+	{ NULL, "namespaces:\n  - {size: 1M, data: discard}\njobs:\n"
+	  "  - {rw: randwrite, count: 1, verify: on}\n", true, 4, 5,
+	  "jobs.0: expected a namespace that keeps its data for verify, got namespace 1 with "
+	  "data: discard (it drops what is written)" },
+	{ NULL, "jobs:\n  - {rw: randrw, count: 1, verify: on}\n", true, 2, 5,
+	  "jobs.0: expected verify with rw read, randread, write or randwrite, got 'randrw' (a "
+	  "mix or a trim reads blocks it did not write with verify)" },
 };
 
 /* run_bad - read @c in @flags mode until it fails; the message, position and file must be
@@ -918,6 +1054,7 @@ static Suite *trace_suite(void)
 	tc = tcase_create("ops");
 	tcase_add_test(tc, test_ops_every_form);
 	tcase_add_test(tc, test_ops_flow);
+	tcase_add_test(tc, test_ops_conformance);
 	tcase_add_test(tc, test_ops_odd_line_breaks);
 	tcase_add_test(tc, test_io_op_name);
 	suite_add_tcase(s, tc);

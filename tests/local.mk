@@ -99,6 +99,7 @@ NVMESIM_CHECKS += %reldir%/check_timing
 NVMESIM_CHECKS += %reldir%/check_sweep
 %canon_reldir%_check_sweep_SOURCES = %reldir%/check_sweep.c $(NVMESIM_CHECK_COMMON)
 %canon_reldir%_check_headers_SOURCES += %reldir%/headers/sweep.c
+%canon_reldir%_check_headers_SOURCES += %reldir%/headers/vfio.c
 TESTS += %reldir%/run-sweep.sh
 EXTRA_DIST += %reldir%/run-sweep.sh %reldir%/traces/sweep.yaml
 
@@ -110,3 +111,28 @@ NVMESIM_CHECKS += %reldir%/check_strategies
 # Host side of shadow doorbells (issue 4 §1: host.shadow_doorbell, host.shadow_admin).
 NVMESIM_CHECKS += %reldir%/check_shadow
 %canon_reldir%_check_shadow_SOURCES = %reldir%/check_shadow.c $(NVMESIM_CHECK_COMMON)
+
+# Run-level WRR priority and per-vector coalescing opt-out (strategies study helper).
+NVMESIM_CHECKS += %reldir%/check_wrr
+%canon_reldir%_check_wrr_SOURCES = %reldir%/check_wrr.c $(NVMESIM_CHECK_COMMON)
+EXTRA_DIST += %reldir%/traces/wrr.yaml
+# `nvmesim compare` (strategies study helper): its header alone, and the command end to end.
+%canon_reldir%_check_headers_SOURCES += %reldir%/headers/compare.c
+TESTS += %reldir%/run-compare.sh
+EXTRA_DIST += %reldir%/run-compare.sh
+
+# The vfio backend (vfio helper): every set-up message against a fake sysfs tree, binding,
+# the --allow-write pre-pass and the end's own checks; tests/vm/run drives a real (QEMU)
+# controller.
+NVMESIM_CHECKS += %reldir%/check_vfio
+%canon_reldir%_check_vfio_SOURCES = %reldir%/check_vfio.c $(NVMESIM_CHECK_COMMON)
+EXTRA_DIST += %reldir%/vm/run %reldir%/vm/init %reldir%/vm/write-verify.yaml \
+	%reldir%/vm/randread.yaml %reldir%/vm/long.yaml
+
+# Conformance traces (issue 5): every tests/conformance/*.yaml holds on the simulated
+# controller; a wrong expectation fails with file:line.
+TESTS += %reldir%/run-conformance.sh
+EXTRA_DIST += %reldir%/run-conformance.sh %reldir%/conformance/admin.yaml \
+	%reldir%/conformance/io.yaml %reldir%/conformance/queues.yaml \
+	%reldir%/conformance/prp.yaml %reldir%/conformance/doorbell.yaml \
+	%reldir%/conformance/enable.yaml docs/conformance.md

@@ -32,8 +32,8 @@ if expect_exit 0 "sweep 2x2, -j 2" sweep "$trace" $vary -j 2 -q -o "$tmp/j2"; th
 	check "sweep.csv header" sh -c "head -1 '$tmp/j2/sweep.csv' | grep -q \
 '^index,jobs.0.iodepth,host.queues,runs,ios,bytes,errors,sim_time_ns,iops,bw_bytes,\
 lat_mean_ns,lat_p50_ns,lat_p99_ns,lat_p999_ns,lat_max_ns,mmio_writes_per_io,\
-sq_doorbells_per_io,cq_doorbells_per_io,interrupts_per_io,cqes_per_reap,\
-cpu_ns_per_io,mean_inflight,folder\$'"
+sq_doorbells_per_io,cq_doorbells_per_io,sq_shadow_per_io,cq_shadow_per_io,\
+interrupts_per_io,cqes_per_reap,cpu_ns_per_io,mean_inflight,folder\$'"
 	check "one row per point" test "$(rows "$tmp/j2/sweep.csv")" -eq 4
 	check "rows in point order" sh -c "cut -d, -f1-3 '$tmp/j2/sweep.csv' | tr '\n' ' ' | \
 grep -q '^index,jobs.0.iodepth,host.queues 0,1,1 1,1,2 2,4,1 3,4,2 \$'"
@@ -59,6 +59,17 @@ assert d['points'][2]['values'] == {'jobs.0.iodepth': '4', 'host.queues': '1'}" 
 			"$tmp/j2/sweep.json"
 	fi
 fi
+
+# shadow doorbell updates per I/O: 0 without, one per command with per-command SQ doorbells
+native sweep "$trace" --vary host.shadow_doorbell=off,linux --set jobs.0.iodepth=8 -j 2 -q \
+	-o "$tmp/sh" >/dev/null 2>&1
+check "sq_shadow_per_io without shadow doorbells" \
+	test "$(col "$tmp/sh/sweep.csv" sq_shadow_per_io 0)" = "0.000000"
+check "sq_shadow_per_io with them: one per command" \
+	test "$(col "$tmp/sh/sweep.csv" sq_shadow_per_io 1)" = "1.000000"
+check "cq_shadow_per_io with them: as many as CQ head updates" awk \
+	-v s="$(col "$tmp/sh/sweep.csv" cq_shadow_per_io 1)" \
+	-v d="$(col "$tmp/sh/sweep.csv" cq_doorbells_per_io 1)" 'BEGIN { exit !(s > 0 && s >= d) }'
 
 # 2. -j does not change a byte
 native sweep "$trace" $vary -j 1 -q -o "$tmp/j1" >/dev/null 2>&1

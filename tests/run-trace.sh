@@ -74,7 +74,25 @@ printf 'profile: gen4-tlc\nops:\n  - {admin: 0x06, cdw10: 1, data: 4096, expect:
 expect_exit 1 "failed expect" run "$tmp/expect.yaml" -q -o "$tmp/e" &&
 	check "failed expect names file:line" err_has "expect.yaml:4"
 
-# 6. plots (only when gnuplot is installed: without it a warning, exit 0)
+# 6. verify: a write-then-read-back trace passes, a corrupted block fails naming its LBA, and
+#    verify on a namespace that drops its data is refused when the trace is read
+expect_exit 0 "write-verify checks every block" run "$traces/write-verify.yaml" -q -o "$tmp/wv" &&
+	check "verify summary" err_has "verify: 24192 blocks written with the pattern, 24192 read back and checked, 0 bad"
+printf 'verify: on\nops:\n  - {op: write, lba: 0, blocks: 64}\n  - {op: write, lba: 40, verify: off}\n  - {op: read, lba: 0, blocks: 64}\n' \
+	>"$tmp/corrupt.yaml"
+expect_exit 1 "a block overwritten without verify is caught" run "$tmp/corrupt.yaml" -q -o "$tmp/c" &&
+	check "the bad block's LBA is named" err_has "corrupt.yaml:5: verify: LBA 40: no verify header" &&
+	check "counted" err_has "64 read back and checked, 1 bad"
+printf 'ops:\n  - {op: write, lba: 0, blocks: 8, verify: on}\n  - {cmd: 0x01, nsid: 1, cdw10: 4, data: 512}\n  - {op: read, lba: 0, blocks: 8, verify: on}\n' \
+	>"$tmp/misplaced.yaml"
+expect_exit 1 "a block written at the wrong LBA is caught" run "$tmp/misplaced.yaml" -q -o "$tmp/m" &&
+	check "it says whose block it holds" err_has "misplaced.yaml:4: verify: LBA 4: holds the block of LBA 0 of namespace 1"
+printf 'namespaces:\n  - {size: 1GiB, data: discard}\njobs:\n  - {rw: write, bs: 4k, count: 10, verify: on}\n' \
+	>"$tmp/discard.yaml"
+expect_exit 2 "verify with data: discard is refused" run "$tmp/discard.yaml" -q -o "$tmp/dd" &&
+	check "named at the job" err_has "discard.yaml:4:5: jobs.0: expected a namespace that keeps its data for verify"
+
+# 7. plots (only when gnuplot is installed: without it a warning, exit 0)
 if command -v gnuplot >/dev/null; then
 	expect_exit 0 "run --plot" run "$rr" -q --plot -o "$tmp/plot" $small &&
 		check "latency CDF drawn" test -s "$tmp/plot/latency-cdf.png" &&

@@ -34,6 +34,12 @@ int cmd_sweep(int argc, char **argv);
 void usage_sweep(FILE *f);
 int cmd_merge(int argc, char **argv);
 void usage_merge(FILE *f);
+int cmd_compare(int argc, char **argv);
+void usage_compare(FILE *f);
+int cmd_bind(int argc, char **argv);
+void usage_bind(FILE *f);
+int cmd_unbind(int argc, char **argv);
+void usage_unbind(FILE *f);
 
 /* cli_usage_error - print "nvmesim: CMD: message" on stderr; returns EXIT_USAGE */
 int cli_usage_error(const char *cmd, const char *fmt, ...) NVMESIM_PRINTF(2, 3);

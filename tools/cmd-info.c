@@ -3,10 +3,12 @@
  * cmd-info.c - `nvmesim info`: create a simulated controller, bring it up with
  * the host driver, print the registers and the Identify data the host read,
  * and shut it down; --trace-mmio prints every BAR access of the whole
- * conversation.
+ * conversation.  With --backend vfio:BDF the controller is the real one at
+ * that PCI address (bound to vfio-pci): the same bring-up, read-only.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -126,6 +128,8 @@ struct info_args {
 	unsigned long io_queues;  /* --io-queues */
 	unsigned long lba_size;   /* --lba-size */
 	unsigned long nr_ns;      /* --namespaces */
+	const char *bdf;          /* --backend vfio:BDF; NULL: simulated */
+	unsigned long long iova;  /* --iova: where host memory is mapped for DMA; 0: default */
 };
 
 /* usage_info - `nvmesim info --help` */
@@ -143,6 +147,12 @@ void usage_info(FILE *f)
 		"      --namespaces N     namespaces the controller has (1..%d; default 1)\n"
 		"      --io-queues N      I/O queue pairs to ask for (1..65534; default 1)\n"
 		"      --lba-size B       logical block size, 512 or 4096 (default 512)\n"
+		"      --backend sim|vfio:BDF  describe the simulated controller (default) or\n"
+		"                         the real one at PCI address BDF, bound to vfio-pci\n"
+		"                         (nvmesim bind BDF); --namespaces and --lba-size\n"
+		"                         are for the simulated one\n"
+		"      --iova ADDR        device address of the host memory (default 4 GiB;\n"
+		"                         a real IOMMU refuses addresses outside its ranges)\n"
 		"  -h, --help             show this help and exit\n"
 		"\n"
 		"Controller diagnostics are printed on stderr as 'nvmesim: controller: ...'.\n",
@@ -153,17 +163,20 @@ void usage_info(FILE *f)
  * after --help) */
 static int info_parse(int argc, char **argv, struct info_args *a)
 {
-	enum { OPT_TRACE = 256, OPT_NS, OPT_NR_NS, OPT_IOQ, OPT_LBA };
+	enum { OPT_TRACE = 256, OPT_NS, OPT_NR_NS, OPT_IOQ, OPT_LBA, OPT_BACKEND, OPT_IOVA };
 	static const struct option opts[] = {
 		{ "trace-mmio", no_argument, NULL, OPT_TRACE },
 		{ "namespace", required_argument, NULL, OPT_NS },
 		{ "namespaces", required_argument, NULL, OPT_NR_NS },
 		{ "io-queues", required_argument, NULL, OPT_IOQ },
 		{ "lba-size", required_argument, NULL, OPT_LBA },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "iova", required_argument, NULL, OPT_IOVA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool ns_given = false;
+	char *end;
 	int c;
 
 	a->trace = false;
@@ -171,6 +184,8 @@ static int info_parse(int argc, char **argv, struct info_args *a)
 	a->io_queues = 1;
 	a->lba_size = 512;
 	a->nr_ns = 1;
+	a->bdf = NULL;
+	a->iova = 0;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -203,6 +218,22 @@ static int info_parse(int argc, char **argv, struct info_args *a)
 				return cli_usage_error("info", "--lba-size: expected 512 or 4096, "
 						   "got '%s'", optarg);
 			break;
+		case OPT_BACKEND:
+			if (!strcmp(optarg, "sim"))
+				a->bdf = NULL;
+			else if (!strncmp(optarg, "vfio:", 5))
+				a->bdf = optarg + 5;
+			else
+				return cli_usage_error("info", "--backend: expected sim or "
+						   "vfio:BDF, got '%s'", optarg);
+			break;
+		case OPT_IOVA:
+			errno = 0;
+			a->iova = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || !a->iova || a->iova % 4096)
+				return cli_usage_error("info", "--iova: expected a non-zero address "
+						   "aligned to 4096, got '%s'", optarg);
+			break;
 		case 'h':
 			usage_info(stdout);
 			return -1;
@@ -212,7 +243,7 @@ static int info_parse(int argc, char **argv, struct info_args *a)
 	}
 	if (optind < argc)
 		return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
-	if (ns_given && a->nsid > a->nr_ns)
+	if (ns_given && !a->bdf && a->nsid > a->nr_ns)
 		return cli_usage_error("info", "--namespace: namespace %lu does not exist "
 				   "(the controller has %lu; see --namespaces)", a->nsid,
 				   a->nr_ns);
@@ -237,18 +268,51 @@ static void info_sim_opts(const struct info_args *a, struct nvmesim_sim_opts *so
 	so->nr_ns = (unsigned int)a->nr_ns;
 }
 
+/* info_open - the end `nvmesim info` describes: simulated, or the real one at a->bdf with
+ * room for @ho's queues and memory; 0, or the exit status after a message */
+static int info_open(const struct info_args *a, const struct nvmesim_host_opts *ho,
+		     struct nvmesim_end **end)
+{
+	struct nvmesim_vfio_opts vo = nvmesim_vfio_opts_default;
+	struct nvmesim_sim_opts so;
+	struct nvmesim_diag diag;
+	int r;
+
+	if (!a->bdf) {
+		info_sim_opts(a, &so);
+		r = nvmesim_sim_open(end, &so);
+		if (r) {
+			fprintf(stderr, "nvmesim: info: cannot create the simulated controller: "
+				"%s\n", strerror(-r));
+			return EXIT_FAILURE;
+		}
+		return 0;
+	}
+	vo.nr_vectors = ho->nr_io_queues + 1u;
+	/* rounded up to a 2 MiB hugepage, as host memory may be */
+	vo.dma_bytes = (ho->hostmem_bytes + (2u << 20) - 1u) & ~(size_t)((2u << 20) - 1u);
+	memset(&diag, 0, sizeof(diag));
+	r = nvmesim_vfio_open(end, a->bdf, &vo, &diag);
+	if (r) {
+		fprintf(stderr, "nvmesim: info: %s\n", diag.msg[0] ? diag.msg : strerror(-r));
+		/* a device that is not set up for VFIO is the user's to fix */
+		return r == -EIO ? EXIT_FAILURE : EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* cmd_info - `nvmesim info`: bring-up, describe, shut down; the exit status */
 int cmd_info(int argc, char **argv)
 {
 	struct nvmesim_host_opts ho = nvmesim_host_opts_default;
 	struct nvmesim_host *host = NULL;
 	struct nvmesim_end *end = NULL;
-	struct nvmesim_sim_opts so;
 	struct nvmesim_diag diag;
 	struct info_args a;
 	const struct nvmesim_id_ctrl *idc;
 	const struct nvmesim_id_ns *ns;
 	unsigned int entries, nr;
+	char h[32];
 	uint32_t nsid;
 	uint64_t cap;
 	int r, shown = 0;
@@ -256,19 +320,22 @@ int cmd_info(int argc, char **argv)
 	r = info_parse(argc, argv, &a);
 	if (r)
 		return r < 0 ? EXIT_SUCCESS : r;
-	info_sim_opts(&a, &so);
+	ho.nr_io_queues = (unsigned int)a.io_queues;
+	ho.hugepages = a.bdf != NULL;
+	if (a.iova)
+		ho.iova_base = a.iova;
+	r = info_open(&a, &ho, &end);
+	if (r)
+		return r;
 	memset(&diag, 0, sizeof(diag));
-	r = nvmesim_sim_open(&end, &so);
-	if (r) {
-		fprintf(stderr, "nvmesim: info: cannot create the simulated controller: %s\n",
-			strerror(-r));
-		return EXIT_FAILURE;
-	}
 	nvmesim_end_set_ctrl_log(end, cli_ctrl_line, NULL);
 	if (a.trace)
 		nvmesim_end_set_mmio_log(end, cli_mmio_line, NULL);
+	/* one MSI-X vector per I/O queue besides the admin queue's */
+	if (a.bdf && ho.nr_io_queues >= nvmesim_vfio_nr_vectors(end))
+		ho.nr_io_queues = nvmesim_vfio_nr_vectors(end) > 1 ?
+				  nvmesim_vfio_nr_vectors(end) - 1u : 1u;
 
-	ho.nr_io_queues = (unsigned int)a.io_queues;
 	r = nvmesim_host_open(&host, end, &ho, &diag);
 	if (r) {
 		fflush(stdout);
@@ -278,7 +345,11 @@ int cmd_info(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	printf("Controller: simulated (end '%s')\n", end->ops->name);
+	if (a.bdf)
+		printf("Controller: vfio:%s (end '%s', %u MSI-X vectors enabled)\n", a.bdf,
+		       end->ops->name, nvmesim_vfio_nr_vectors(end));
+	else
+		printf("Controller: simulated (end '%s')\n", end->ops->name);
 	printf("Registers (BAR0):\n");
 	cap = print_reg(end, NVMESIM_REG_CAP, true);
 	print_reg(end, NVMESIM_REG_VS, false);
@@ -304,6 +375,10 @@ int cmd_info(int argc, char **argv)
 	printf("I/O queues: %u pair%s created (%lu requested), %u entries each, %s\n", nr,
 	       nr == 1 ? "" : "s", a.io_queues, entries,
 	       ho.interrupts ? "interrupts (MSI-X vector = qid)" : "polled");
+	if (a.bdf)
+		printf("Host memory: %s for DMA in %s pages\n",
+		       cli_human(ho.hostmem_bytes, h, sizeof(h)),
+		       nvmesim_host_hugepages(host) ? "2 MiB huge" : "4 KiB");
 
 	r = nvmesim_host_close(host, &diag);
 	if (r) {

@@ -7,6 +7,11 @@
  * Exit status: 0 the run completed and every `expect:` held; 1 the run failed
  * or an expectation did not hold; 2 the command line, the trace or the profile
  * is wrong (the message names file:line:column or the option).
+ *
+ * --backend vfio:BDF replays on a real controller (docs/real-ssd.md): a trace
+ * that changes data needs --allow-write; SIGINT and SIGTERM stop the run
+ * through the normal teardown (queues deleted, controller shut down, DMA
+ * unmapped), then the tool exits 1; a second signal ends it at once.
  */
 #include "config.h"
 
@@ -15,6 +20,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,6 +40,8 @@ struct run_args {
 	bool plot;               /* --plot */
 	bool trace_mmio;         /* --trace-mmio */
 	bool quiet;              /* --quiet: no progress line */
+	const char *backend;     /* --backend: "sim" or "vfio:BDF" */
+	bool allow_write;        /* --allow-write */
 };
 
 /* struct run_ctx - state the library's callbacks write to */
@@ -42,6 +50,7 @@ struct run_ctx {
 	bool progress;           /* a progress line is on the terminal */
 	bool show_progress;      /* stderr is a terminal and not --quiet */
 	int io_error;            /* writing timeseries.csv failed */
+	bool real;               /* a real device: its time is elapsed, not simulated */
 };
 
 /* usage_run - `nvmesim run --help` */
@@ -65,17 +74,24 @@ void usage_run(FILE *f)
 		"      --plot               draw PNG and SVG plots with gnuplot (skipped with\n"
 		"                           a warning when gnuplot is missing)\n"
 		"      --trace-mmio         print every BAR access ('mmio: ' lines)\n"
+		"      --backend sim|vfio:BDF  the simulated controller (default) or the real\n"
+		"                           one at PCI address BDF, bound to vfio-pci\n"
+		"                           (nvmesim bind BDF; docs/real-ssd.md)\n"
+		"      --allow-write        let a run on a real device write, trim, format...:\n"
+		"                           without it such a trace is refused (its data is lost)\n"
 		"  -q, --quiet              no progress line on stderr\n"
 		"  -h, --help               show this help and exit\n"
 		"\n"
-		"Exit status: 0 success, 1 run failure or a failed 'expect:', 2 bad\n"
-		"command line, trace or profile.\n");
+		"Exit status: 0 success, 1 run failure, a failed 'expect:' or an\n"
+		"interrupted run (SIGINT/SIGTERM), 2 bad command line, trace, profile or\n"
+		"device set-up.\n");
 }
 
 /* run_parse - parse the command line into @a; 0, EXIT_USAGE, or -1 after --help */
 static int run_parse(int argc, char **argv, struct run_args *a)
 {
-	enum { OPT_PROFILE = 256, OPT_SEED, OPT_SET, OPT_JSON, OPT_PLOT, OPT_TRACE };
+	enum { OPT_PROFILE = 256, OPT_SEED, OPT_SET, OPT_JSON, OPT_PLOT, OPT_TRACE, OPT_BACKEND,
+	       OPT_ALLOW_WRITE };
 	static const struct option opts[] = {
 		{ "profile", required_argument, NULL, OPT_PROFILE },
 		{ "seed", required_argument, NULL, OPT_SEED },
@@ -84,6 +100,8 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "plot", no_argument, NULL, OPT_PLOT },
 		{ "trace-mmio", no_argument, NULL, OPT_TRACE },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "allow-write", no_argument, NULL, OPT_ALLOW_WRITE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -125,6 +143,15 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_TRACE:
 			a->trace_mmio = true;
+			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "sim") && strncmp(optarg, "vfio:", 5))
+				return cli_usage_error("run", "--backend: expected sim or "
+						       "vfio:BDF, got '%s'", optarg);
+			a->backend = optarg;
+			break;
+		case OPT_ALLOW_WRITE:
+			a->allow_write = true;
 			break;
 		case 'q':
 			a->quiet = true;
@@ -176,8 +203,9 @@ static void on_progress(void *arg, uint64_t now_ns, uint64_t ios)
 
 	if (!ctx->show_progress)
 		return;
-	fprintf(stderr, "\r\033[K[run] %.3f ms simulated, %" PRIu64 " I/Os, %.1fk IOPS",
-		now_ns / 1e6, ios, now_ns ? ios * 1e6 / (double)now_ns : 0.0);
+	fprintf(stderr, "\r\033[K[run] %.3f ms %s, %" PRIu64 " I/Os, %.1fk IOPS",
+		now_ns / 1e6, ctx->real ? "elapsed" : "simulated", ios,
+		now_ns ? ios * 1e6 / (double)now_ns : 0.0);
 	ctx->progress = true;
 }
 
@@ -233,6 +261,33 @@ static int run_report(const struct run_args *a, const struct nvmesim_results *r,
 	return EXIT_SUCCESS;
 }
 
+/* run_stop - set by SIGINT/SIGTERM: the library stops the run at its next wait */
+static volatile sig_atomic_t run_stop;
+
+/* on_stop_signal - ask the run to stop; a second signal gets the default action (exit) */
+static void on_stop_signal(int sig)
+{
+	struct sigaction sa;
+
+	run_stop = sig;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+}
+
+/* run_signals - catch SIGINT and SIGTERM (@on) or restore their defaults */
+static void run_signals(bool on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a wait in progress returns early and sees the flag */
+	sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* cmd_run - `nvmesim run`: the exit status */
 int cmd_run(int argc, char **argv)
 {
@@ -262,6 +317,7 @@ int cmd_run(int argc, char **argv)
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.show_progress = !a.quiet && isatty(STDERR_FILENO);
+	ctx.real = a.backend && strcmp(a.backend, "sim");
 	snprintf(path, sizeof(path), "%s/timeseries.csv", dir);
 	ctx.timeseries = fopen(path, "w");
 	if (!ctx.timeseries) {
@@ -282,14 +338,22 @@ int cmd_run(int argc, char **argv)
 	o.on_message = on_message;
 	o.mmio_log = a.trace_mmio ? cli_mmio_line : NULL;
 	o.arg = &ctx;
+	o.backend = a.backend;
+	o.allow_write = a.allow_write;
+	o.stop = &run_stop;
 	memset(&diag, 0, sizeof(diag));
+	run_stop = 0;
+	run_signals(true);
 	err = nvmesim_run(&o, &r, &diag);
+	run_signals(false);
 	progress_clear(&ctx);
 	if (fclose(ctx.timeseries) || ctx.io_error)
 		fprintf(stderr, "nvmesim: run: warning: %s is incomplete\n", path);
 	if (err) {
 		fflush(stdout);
-		fprintf(stderr, "nvmesim: run: %s\n", diag.msg[0] ? diag.msg : strerror(-err));
+		fprintf(stderr, "nvmesim: run: %s%s%s\n", diag.msg[0] ? diag.msg : strerror(-err),
+			err == -EINTR ? " (" : "",
+			err == -EINTR ? (run_stop == SIGTERM ? "SIGTERM)" : "SIGINT)") : "");
 		status = err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 		goto free_args;
 	}

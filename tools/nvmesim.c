@@ -33,6 +33,11 @@ static const struct cli_cmd cli_cmds[] = {
 	  usage_sweep },
 	{ "merge", cmd_merge, "combine sweep or run folders into sweep tables and plots",
 	  usage_merge },
+	{ "compare", cmd_compare, "put two result folders side by side, with ratios and plots",
+	  usage_compare },
+	{ "bind", cmd_bind, "hand an NVMe controller to vfio-pci for --backend vfio:BDF",
+	  usage_bind },
+	{ "unbind", cmd_unbind, "give a controller back to its default driver", usage_unbind },
 };
 
 /* usage - `nvmesim --help` */

@@ -10,4 +10,5 @@ dist_traces_DATA = \
 	%reldir%/qd1-latency.yaml \
 	%reldir%/randread-qd32.yaml \
 	%reldir%/seqread-128k.yaml \
-	%reldir%/write-cache.yaml
+	%reldir%/write-cache.yaml \
+	%reldir%/write-verify.yaml

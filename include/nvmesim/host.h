@@ -53,6 +53,9 @@ struct nvmesim_host;
  *           SQ q at [q - 1] for q <= @nr_sq_prio, the others medium; read
  *           only during nvmesim_host_open(); may be NULL
  * @nr_sq_prio: entries in @sq_prio
+ * @hugepages: back host memory with 2 MiB hugepages (memfd MFD_HUGETLB) when
+ *             enough are free (/proc/sys/vm/nr_hugepages), else with 4 KiB
+ *             pages; for real devices (fewer IOMMU entries, cheaper pinning)
  */
 struct nvmesim_host_opts {
 	unsigned int nr_io_queues;
@@ -66,6 +69,7 @@ struct nvmesim_host_opts {
 	bool wrr;
 	const uint8_t *sq_prio;
 	unsigned int nr_sq_prio;
+	bool hugepages;
 };
 
 /**
@@ -170,6 +174,15 @@ NVMESIM_API unsigned int nvmesim_host_nr_io_queues(const struct nvmesim_host *ho
  */
 NVMESIM_API void nvmesim_host_stats(const struct nvmesim_host *host,
 				    struct nvmesim_host_stats *out);
+
+/**
+ * nvmesim_host_hugepages - whether host memory ended up in 2 MiB hugepages
+ * @host: the host driver instance
+ *
+ * Return: true when opts.hugepages was set and hugepages were free, false
+ * for 4 KiB pages.
+ */
+NVMESIM_API bool nvmesim_host_hugepages(const struct nvmesim_host *host);
 
 /**
  * nvmesim_host_dma_alloc - allocate DMA-able host memory

@@ -17,5 +17,7 @@
 #include <nvmesim/trace.h>
 #include <nvmesim/run.h>
 #include <nvmesim/sweep.h>
+#include <nvmesim/compare.h>
+#include <nvmesim/vfio.h>
 
 #endif /* NVMESIM_H */

@@ -13,6 +13,7 @@
 #ifndef NVMESIM_RUN_H
 #define NVMESIM_RUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,6 +116,8 @@ struct nvmesim_counters {
  * @idle_polls: of them those that found nothing
  * @inflight_ns: integral of its I/Os in flight over time (mean occupancy =
  *               inflight_ns / sim_time_ns)
+ * @sq_shadow: SQ tail shadow doorbell updates (@sq_doorbells: only the MMIO writes)
+ * @cq_shadow: CQ head shadow doorbell updates
  */
 struct nvmesim_queue_counters {
 	unsigned int qid;
@@ -127,6 +130,8 @@ struct nvmesim_queue_counters {
 	uint64_t polls;
 	uint64_t idle_polls;
 	double inflight_ns;
+	uint64_t sq_shadow;
+	uint64_t cq_shadow;
 };
 
 /**
@@ -185,13 +190,23 @@ struct nvmesim_interval {
  * @seed: seed
  * @sets: "path=value" overrides; "profile.x.y" go to the profile, others to the trace
  * @nr_sets: number of overrides
- * @backend: "sim" (NULL means "sim")
+ * @backend: "sim" (NULL means "sim"), or "vfio:BDF" for the real controller at
+ *           PCI address BDF (vfio.h; bound to vfio-pci)
  * @on_interval: optional; one time-series row per interval, as it completes
  * @on_progress: optional; called now and then with end time and I/Os done
  * @on_message: optional; expectation failures ("file:line: ...") and
  *              controller diagnostics
  * @mmio_log: optional; every BAR access decoded
  * @arg: passed to the callbacks
+ * @allow_write: let a run on a real device (vfio) change data: without it a
+ *               trace whose jobs or operations write, trim, write zeroes,
+ *               format, sanitize, ... is refused before the device is opened
+ *               (-EINVAL naming the trace's file:line); the simulated
+ *               controller ignores it
+ * @stop: optional; when *@stop becomes non-zero (a signal handler sets it)
+ *        the run stops at its next wait and tears down as usual (I/O queues
+ *        deleted, controller shut down, DMA unmapped); nvmesim_run() then
+ *        returns -EINTR
  */
 struct nvmesim_run_opts {
 	const char *trace;
@@ -207,6 +222,8 @@ struct nvmesim_run_opts {
 	void (*on_message)(void *arg, const char *line);
 	void (*mmio_log)(void *arg, const char *line);
 	void *arg;
+	bool allow_write;
+	const volatile sig_atomic_t *stop;
 };
 
 /**
@@ -216,8 +233,10 @@ struct nvmesim_run_opts {
  * @diag: optional; the error
  *
  * Return: 0 when the run completed (check @out->expect_failures), -EINVAL
- * for bad input (trace, profile, options: a usage error), other -errno when
- * the run itself failed (bring-up, controller fatal status).
+ * for bad input (trace, profile, options: a usage error; also a real device
+ * that cannot be opened, or a writing trace without @opts->allow_write),
+ * -EINTR when @opts->stop ended it, other -errno when the run itself failed
+ * (bring-up, controller fatal status).
  */
 NVMESIM_API NVMESIM_WUR int nvmesim_run(const struct nvmesim_run_opts *opts,
 					struct nvmesim_results **out, struct nvmesim_diag *diag);
@@ -268,8 +287,9 @@ NVMESIM_API int nvmesim_report_interval_csv(const struct nvmesim_interval *iv, F
 
 /**
  * nvmesim_plot - draw the plots of a result folder with gnuplot
- * @dir: a run folder (summary.json, the histogram CSVs, timeseries.csv) or a
- *       sweep folder (sweep.csv and points/)
+ * @dir: a run folder (summary.json, the histogram CSVs, timeseries.csv), a
+ *       sweep folder (sweep.csv and points/) or a comparison folder
+ *       (nvmesim_compare(), compare.h)
  * @plots_dir: folder of the gnuplot scripts (NULL: $NVMESIM_PLOTS, the source
  *             tree, the installed data folder)
  * @diag: optional; what went wrong
@@ -277,7 +297,8 @@ NVMESIM_API int nvmesim_report_interval_csv(const struct nvmesim_interval *iv, F
  * Writes PNG (pngcairo) and SVG files next to the data: for a run, latency
  * histograms (log x), latency CDFs with percentile markers, IOPS and p99 over
  * time; for a sweep, IOPS, p99 and MMIO writes per I/O against the first
- * varied key, one line per value of the others, and overlaid latency CDFs.
+ * varied key, one line per value of the others, and overlaid latency CDFs;
+ * for a comparison, both runs' latency CDFs and histograms overlaid.
  *
  * Return: 0, -ENOENT when gnuplot is not installed (callers warn and go on),
  * -errno or -EIO when a script failed.

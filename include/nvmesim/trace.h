@@ -57,6 +57,9 @@ enum nvmesim_pattern {
  * @queue: I/O queue to use (0 = the job's index modulo the queues, plus 1)
  * @priority: with host.arbitration wrr, the QPRIO of its SQ: 0 default
  *            (medium), 1 urgent, 2 high, 3 medium, 4 low
+ * @verify: `verify: on`: writes fill every block with a self-describing
+ *          pattern and, once written, are read back and checked; a read
+ *          job checks every block it reads (docs/trace-format.md)
  */
 struct nvmesim_job {
 	char name[64];
@@ -73,6 +76,7 @@ struct nvmesim_job {
 	uint32_t nsid;
 	unsigned int queue;
 	int priority;
+	bool verify;
 };
 
 /**
@@ -87,6 +91,8 @@ struct nvmesim_job {
  * @coalescing: "off"
  * @shadow_admin: "off" (the admin queue keeps MMIO doorbells, as Linux) or "on"
  * @arbitration: "rr" (round robin) or "wrr" (weighted round robin with urgent class)
+ * @coalescing_off_queues: I/O queues whose vectors opt out of coalescing (Interrupt Vector
+ *                         Configuration 09h, CD = 1): "none" or queue IDs, "2" or "1,3"
  */
 struct nvmesim_trace_host {
 	unsigned int queues;
@@ -99,6 +105,7 @@ struct nvmesim_trace_host {
 	char coalescing[32];
 	char shadow_admin[8];
 	char arbitration[8];
+	char coalescing_off_queues[64];
 };
 
 /**
@@ -129,6 +136,8 @@ struct nvmesim_trace_ns {
  * @ops_iodepth: explicit operations without `at:` run back-to-back at this depth
  * @interval_ns: time-series interval
  * @has_ops: the trace has an `ops:` sequence
+ * @verify: top-level `verify: on`: explicit reads and writes verify their
+ *          data unless the operation says `verify: off`
  */
 struct nvmesim_trace_settings {
 	char profile[256];
@@ -142,6 +151,7 @@ struct nvmesim_trace_settings {
 	unsigned int ops_iodepth;
 	uint64_t interval_ns;
 	bool has_ops;
+	bool verify;
 };
 
 /* enum nvmesim_op_kind - what an explicit operation does */
@@ -151,6 +161,19 @@ enum nvmesim_op_kind {
 	NVMESIM_OP_CMD,    /* raw I/O command */
 	NVMESIM_OP_MMIO,   /* register read or write by name */
 	NVMESIM_OP_WAIT,   /* let time pass (init: manual) or drain (auto) */
+	NVMESIM_OP_DOORBELL, /* write a doorbell by queue id (conformance) */
+	NVMESIM_OP_EVENT,  /* the next asynchronous event the host received */
+};
+
+/*
+ * enum nvmesim_trace_backend - the backends an expectation may name in its
+ * map form (`expect: {sim: ..., vfio: ...}`); sim's value is the spec's
+ * answer and is used by every backend the map does not name
+ */
+enum nvmesim_trace_backend {
+	NVMESIM_TRACE_BACKEND_SIM,
+	NVMESIM_TRACE_BACKEND_VFIO,
+	NVMESIM_TRACE_BACKENDS,
 };
 
 /* enum nvmesim_expect - which expectation an operation carries */
@@ -176,11 +199,22 @@ enum nvmesim_expect {
  * @reg: for MMIO, the BAR0 offset
  * @width: for MMIO, 4 or 8 bytes
  * @write: for MMIO, true for a write of @value
- * @value: for MMIO writes, the value; for WAIT, the time to wait
+ * @value: for MMIO writes and DOORBELL, the value; for WAIT, the time to wait;
+ *         for EVENT, how long to wait for the event (`within:`)
  * @expect: which expectation
  * @expect_status: expected status (SCT << 8 | SC)
  * @expect_value: expected register value (after @expect_mask)
- * @expect_mask: bits of the register compared
+ * @expect_mask: bits of the register (or event dword 0) compared
+ * @expect_alt: bit b set: backend b (enum nvmesim_trace_backend) has its own
+ *              expected value, a recorded departure from the spec (bit 0,
+ *              sim, is never set: sim's value is @expect_status/@expect_value)
+ * @alt_status: with @expect_alt bit b, backend b's expected status
+ * @alt_value: with @expect_alt bit b, backend b's expected value
+ * @prp_offset: for ADMIN and CMD with data, bytes PRP1 is offset into the
+ *              buffer (0 = page aligned; odd values make PRP Offset errors)
+ * @verify: for IO reads and writes: -1 the trace's `verify:`, 0 off, 1 on
+ * @doorbell_cq: for DOORBELL, the CQ head doorbell (else the SQ tail's);
+ *               the queue is @queue, the value @value
  */
 struct nvmesim_trace_op {
 	enum nvmesim_op_kind kind;
@@ -202,6 +236,12 @@ struct nvmesim_trace_op {
 	uint16_t expect_status;
 	uint64_t expect_value;
 	uint64_t expect_mask;
+	uint32_t expect_alt;
+	uint16_t alt_status[NVMESIM_TRACE_BACKENDS];
+	uint64_t alt_value[NVMESIM_TRACE_BACKENDS];
+	uint32_t prp_offset;
+	int verify;
+	bool doorbell_cq;
 };
 
 struct nvmesim_trace;
