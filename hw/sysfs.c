@@ -646,6 +646,15 @@ static int sys_mounted(const struct nvmesim_vfio_paths *p, const struct sys_bloc
 	return count;
 }
 
+/* sys_write_error - the message for a failed sysfs write of @path; returns @err */
+static int sys_write_error(const char *bdf, const char *path, int err, struct nvmesim_diag *diag)
+{
+	nvmesim_diag_set(diag, "%s: cannot write %s: %s%s", bdf, path, strerror(-err),
+			 err == -EACCES || err == -EPERM ? " (binding and unbinding need root)" :
+			 "");
+	return err;
+}
+
 /* nvmesim_vfio_bind - driver_override=vfio-pci, unbind, reprobe; 0 or -errno with @diag */
 int nvmesim_vfio_bind(const char *bdf_in, bool force, const struct nvmesim_vfio_opts *opts,
 		      struct nvmesim_diag *diag)
@@ -713,8 +722,7 @@ int nvmesim_vfio_bind(const char *bdf_in, bool force, const struct nvmesim_vfio_
 	return 0;
 
 fail_write:
-	nvmesim_diag_set(diag, "%s: cannot write %s: %s", bdf, path, strerror(-err));
-	return err;
+	return sys_write_error(bdf, path, err, diag);
 }
 
 /* nvmesim_vfio_unbind - unbind, clear driver_override, reprobe; 0 or -errno with @diag */
@@ -754,6 +762,5 @@ int nvmesim_vfio_unbind(const char *bdf_in, const struct nvmesim_vfio_opts *opts
 	return 0;
 
 fail_write:
-	nvmesim_diag_set(diag, "%s: cannot write %s: %s", bdf, path, strerror(-err));
-	return err;
+	return sys_write_error(bdf, path, err, diag);
 }

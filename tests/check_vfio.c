@@ -338,7 +338,8 @@ START_TEST(test_bind_writes)
 {
 	struct nvmesim_diag d;
 	struct fake f;
-	char path[PATH_MAX], buf[64];
+	char path[PATH_MAX], buf[64], want[PATH_MAX + 128];
+	int dropped;
 
 	fk_new(&f);
 	fk_device(&f, "0000:01:00.0", "0x010802\n", "nvme", 4);
@@ -356,6 +357,17 @@ START_TEST(test_bind_writes)
 	ck_assert_str_eq(fk_read(path, buf, sizeof(buf)), "0000:01:00.0");
 	fk_sys(&f, "bus/pci/drivers_probe", path, sizeof(path));
 	ck_assert_str_eq(fk_read(path, buf, sizeof(buf)), "0000:01:00.0");
+
+	/* sysfs refuses the write: say that it takes root */
+	fk_sys(&f, "bus/pci/devices/0000:01:00.0/driver_override", path, sizeof(path));
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	dropped = drop_privileges();
+	memset(&d, 0, sizeof(d));
+	ck_assert_int_eq(nvmesim_vfio_bind("0000:01:00.0", true, &f.opts, &d), -EACCES);
+	restore_privileges(dropped);
+	snprintf(want, sizeof(want), "0000:01:00.0: cannot write %s: Permission denied (binding "
+		 "and unbinding need root)", path);
+	ck_assert_str_eq(d.msg, want);
 
 	/* bound already: nothing to do */
 	fk_device(&f, "0000:05:00.0", "0x010802\n", "vfio-pci", 8);
