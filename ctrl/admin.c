@@ -546,7 +546,7 @@ static bool admin_feat_get(struct nvmesim_ctrl *c, uint8_t fid, uint32_t cdw11, 
 		if (((cdw11 >> 16) & 0xf) != 0 || thsel > 1) {
 			WHY(res, "Temperature Threshold TMPSEL %u THSEL %u: only the composite "
 			    "temperature (0) and over/under thresholds (0/1) exist "
-			    "(NVMe 2.0 §5.27.1.3)", (cdw11 >> 16) & 0xf, thsel);
+			    "(NVMe 2.0 §5.27.1, Feature 04h)", (cdw11 >> 16) & 0xf, thsel);
 			res->param_loc = PL_CDW11_HI;
 			*st = NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 			return true;
@@ -576,7 +576,7 @@ static bool admin_feat_get(struct nvmesim_ctrl *c, uint8_t fid, uint32_t cdw11, 
 		iv = cdw11 & 0xffff;
 		if (iv >= c->opts.max_vectors) {
 			WHY(res, "Interrupt Vector Configuration IV %u: vectors are 0..%u "
-			    "(NVMe 2.0 §5.27.1.10)", iv, c->opts.max_vectors - 1);
+			    "(NVMe 2.0 §5.27.1, Feature 09h)", iv, c->opts.max_vectors - 1);
 			res->param_loc = PL_CDW11;
 			*st = NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 			return true;
@@ -641,7 +641,7 @@ static uint16_t admin_set_features(struct nvmesim_ctrl *c, const struct nvmesim_
 	case NVMESIM_FEAT_POWER_MGMT:
 		if ((v & 0x1f) > 0) {
 			WHY(res, "Power Management PS %u: only power state 0 exists (NPSS=0) "
-			    "(NVMe 2.0 §5.27.1.2)", v & 0x1f);
+			    "(NVMe 2.0 §5.27.1, Feature 02h)", v & 0x1f);
 			res->param_loc = PL_CDW11;
 			return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 		}
@@ -652,7 +652,7 @@ static uint16_t admin_set_features(struct nvmesim_ctrl *c, const struct nvmesim_
 		if (((v >> 16) & 0xf) != 0 || thsel > 1) {
 			WHY(res, "Temperature Threshold TMPSEL %u THSEL %u: only the composite "
 			    "temperature (0) and over/under thresholds (0/1) exist "
-			    "(NVMe 2.0 §5.27.1.3)", (v >> 16) & 0xf, thsel);
+			    "(NVMe 2.0 §5.27.1, Feature 04h)", (v >> 16) & 0xf, thsel);
 			res->param_loc = PL_CDW11_HI;
 			return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 		}
@@ -668,7 +668,7 @@ static uint16_t admin_set_features(struct nvmesim_ctrl *c, const struct nvmesim_
 	case NVMESIM_FEAT_ERR_RECOVERY:
 		if (v & (1u << 16)) {
 			WHY(res, "Error Recovery DULBE=1: deallocated or unwritten logical block "
-			    "errors are not supported (NVMe 2.0 §5.27.1.5)");
+			    "errors are not supported (NVMe 2.0 §5.27.1, Feature 05h)");
 			res->param_loc = PL_CDW11_HI;
 			return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 		}
@@ -684,13 +684,13 @@ static uint16_t admin_set_features(struct nvmesim_ctrl *c, const struct nvmesim_
 		ncqr = (uint16_t)(v >> 16);
 		if (nsqr == 0xffff || ncqr == 0xffff) {
 			WHY(res, "Number of Queues NSQR %u NCQR %u: 65535 (0's based 65536) is "
-			    "invalid (NVMe 2.0 §5.27.1.7)", nsqr, ncqr);
+			    "invalid (NVMe 2.0 §5.27.1, Feature 07h)", nsqr, ncqr);
 			res->param_loc = PL_CDW11;
 			return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 		}
 		if (c->io_queues_created) {
 			WHY(res, "Number of Queues set after I/O queues were created; only "
-			    "allowed before, after a reset (NVMe 2.0 §5.27.1.7)");
+			    "allowed before, after a reset (NVMe 2.0 §5.27.1, Feature 07h)");
 			return NVMESIM_SC_CMD_SEQ_ERROR;
 		}
 		f->nsqa = NVMESIM_MIN(nsqr, (uint16_t)(c->opts.max_queues - 1));
@@ -704,7 +704,7 @@ static uint16_t admin_set_features(struct nvmesim_ctrl *c, const struct nvmesim_
 		iv = v & 0xffff;
 		if (iv >= c->opts.max_vectors) {
 			WHY(res, "Interrupt Vector Configuration IV %u: vectors are 0..%u "
-			    "(NVMe 2.0 §5.27.1.10)", iv, c->opts.max_vectors - 1);
+			    "(NVMe 2.0 §5.27.1, Feature 09h)", iv, c->opts.max_vectors - 1);
 			res->param_loc = PL_CDW11;
 			return NVMESIM_SC_INVALID_FIELD | NVMESIM_DNR;
 		}

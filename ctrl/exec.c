@@ -123,10 +123,10 @@ static void exec_coalesce_ev(void *arg, uint64_t data)
 
 /*
  * A CQE was posted to @cq, which has interrupts enabled: send its vector's
- * MSI-X message now, or aggregate (NVMe 2.0 §5.27.1.9 Interrupt Coalescing).
+ * MSI-X message now, or aggregate (NVMe 2.0 §5.27.1, Feature 08h Interrupt Coalescing).
  * Coalescing applies when Feature 08h has both THR and TIME non-zero (either
  * one 0 disables it), the CQ is not the admin CQ, and Feature 09h has not set
- * Coalescing Disable for the vector (§5.27.1.10).  Then the message waits
+ * Coalescing Disable for the vector (Feature 09h).  Then the message waits
  * until THR + 1 CQEs (THR is 0's based) are unsignalled on the vector, or
  * until TIME * 100 us have passed since the first of them.  Any message sent
  * on the vector signals all of them (an admin CQ sharing vector 0 included).
@@ -544,7 +544,7 @@ static unsigned int exec_burst(const struct nvmesim_ctrl *c)
 {
 	unsigned int ab = c->feat.arb & 7;
 
-	/* §5.27.1.1: AB 111b means no limit */
+	/* §5.27.1, Feature 01h Arbitration: AB 111b means no limit */
 	return ab == 7 ? 0xffffffffu : 1u << ab;
 }
 

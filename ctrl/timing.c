@@ -784,7 +784,7 @@ static void tm_prog_done_ev(void *arg, uint64_t data)
 /* ---------------------------------------------------------------- stage events */
 
 /* Whether the write cache takes writes: it exists and the host left it enabled
- * (Volatile Write Cache feature, NVMe 2.0 §5.27.1.4). */
+ * (Volatile Write Cache feature, NVMe 2.0 §5.27.1, Feature 06h). */
 static bool tm_cache_on(const struct nvmesim_ctrl *c)
 {
 	return c->tm->p->cache.bytes && c->opts.vwc && (c->feat.vwc & 1);

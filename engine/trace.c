@@ -326,7 +326,7 @@ static bool policy_num(const char *text, const char *name, uint64_t max)
 
 /* coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions, TIME_US 0-25500
  * in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of Interrupt Coalescing,
- * NVMe 2.0 §5.27.1.8); true and the two values if @text is one */
+ * NVMe 2.0 §5.27.1, Feature 08h); true and the two values if @text is one */
 static bool coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
 {
 	unsigned long v[2] = { 0, 0 };

@@ -49,7 +49,7 @@ int nvmesim_host_identify(struct nvmesim_host *host, uint8_t cns, uint32_t nsid,
 	return r;
 }
 
-/* nvmesim_host_set_num_queues - Set Features 07h (§5.27.1.5); status, pairs in @granted */
+/* nvmesim_host_set_num_queues - Set Features 07h (§5.27.1); status, pairs in @granted */
 int nvmesim_host_set_num_queues(struct nvmesim_host *host, unsigned int nr,
 				unsigned int *granted)
 {

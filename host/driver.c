@@ -299,7 +299,7 @@ static int host_create_io_queues(struct nvmesim_host *host, struct nvmesim_diag 
  * host_arbitration - Set Features Arbitration (01h) with the weights and burst
  * the controller reports by default (Get Features 01h): the WRR weights then
  * are explicit host set-up, as Linux leaves them and SPDK sets them (NVMe 2.0
- * §5.27.1.1); 0 or -EIO with @diag
+ * §5.27.1, Feature 01h); 0 or -EIO with @diag
  */
 static int host_arbitration(struct nvmesim_host *host, struct nvmesim_diag *diag)
 {

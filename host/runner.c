@@ -788,7 +788,7 @@ static const struct nvmesim_run_cq_policy *run_find_cq(const char *name, uint64_
 
 /* coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions, TIME_US 0-25500
  * in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of Interrupt Coalescing,
- * NVMe 2.0 §5.27.1.8); true and the two values if @text is one */
+ * NVMe 2.0 §5.27.1, Feature 08h); true and the two values if @text is one */
 static bool coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
 {
 	unsigned long v[2] = { 0, 0 };
@@ -1204,7 +1204,7 @@ static int run_shadow(struct nvmesim_runner *r, const struct nvmesim_trace_setti
 }
 
 /* run_coalescing - host.coalescing: Set Features Interrupt Coalescing (08h) once the I/O
- * queues exist (NVMe 2.0 §5.27.1.8), then Interrupt Vector Configuration (09h) with
+ * queues exist (NVMe 2.0 §5.27.1, Feature 08h), then Interrupt Vector Configuration (09h) with
  * CD = 1 for host.coalescing_off_queues; 0 or -errno with r->diag */
 static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_settings *set)
 {
@@ -1230,7 +1230,7 @@ static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_s
 		return run_fail(r, err, "%s: host.coalescing: Set Features Interrupt Coalescing: "
 				"%s", r->path, strerror(-err));
 	/* the opt-outs: Interrupt Vector Configuration (09h) with CD = 1 on each listed
-	 * queue's vector, so its completions interrupt at once (NVMe 2.0 §5.27.1.9);
+	 * queue's vector, so its completions interrupt at once (NVMe 2.0 §5.27.1, Feature 09h);
 	 * polled CQs have no vector to configure */
 	for (p = set->host.coalescing_off_queues; off_queue_next(&p, &qid);) {
 		if (qid > r->host->nr_io)

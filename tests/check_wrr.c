@@ -18,7 +18,7 @@
  *
  * Coalescing: with host.coalescing=8,100 queue 1 (16 deep) takes about one
  * interrupt per 8 completions, while queue 2, opted out with
- * host.coalescing_off_queues=2 (Set Features 09h, CD = 1, §5.27.1.9), takes
+ * host.coalescing_off_queues=2 (Set Features 09h, CD = 1, §5.27.1), takes
  * one per completion and its I/Os never wait for the 100 us timer.  And with
  * shadow doorbells each queue counts its shadow updates.
  */

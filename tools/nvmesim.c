@@ -25,7 +25,7 @@
 #include "tools/cli.h"
 
 static const struct cli_cmd cli_cmds[] = {
-	{ "info", cmd_info, "bring a simulated controller up and describe it", usage_info },
+	{ "info", cmd_info, "bring a controller (simulated or real) up and describe it", usage_info },
 	{ "run", cmd_run, "replay a trace and report latency, IOPS and the conversation",
 	  usage_run },
 	{ "plot", cmd_plot, "draw the plots of a result folder with gnuplot", usage_plot },
