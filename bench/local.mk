@@ -8,3 +8,7 @@ BENCH_SCALE = 1
 bench: %reldir%/bench_replay
 	./%reldir%/bench_replay $(BENCH_SCALE)
 .PHONY: bench
+
+# bench/vm-fio-compare: the vfio backend against the kernel's nvme driver with fio, both on
+# QEMU's emulated controller in a guest (run by hand: it boots a VM, about three minutes).
+EXTRA_DIST += %reldir%/vm-fio-compare %reldir%/vm-fio/init %reldir%/vm-fio/randread.yaml

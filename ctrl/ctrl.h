@@ -220,8 +220,16 @@ NVMESIM_PRIV uint32_t nvmesim_regs_read32(struct nvmesim_ctrl *c, uint32_t off);
 NVMESIM_PRIV void nvmesim_regs_write32(struct nvmesim_ctrl *c, uint32_t off, uint32_t val);
 
 /* nvmesim_regs_running - whether the controller processes commands (EN, RDY, no CFS,
- * no shutdown); returns true if so */
-NVMESIM_PRIV bool nvmesim_regs_running(const struct nvmesim_ctrl *c);
+ * no shutdown); returns true if so.  Inline: a fetch pass asks several times per command. */
+static inline bool nvmesim_regs_running(const struct nvmesim_ctrl *c)
+{
+	uint32_t cc = nvmesim_bar_get32(&c->bar, NVMESIM_REG_CC);
+	uint32_t csts = nvmesim_bar_get32(&c->bar, NVMESIM_REG_CSTS);
+
+	return (cc & 1) && (csts & NVMESIM_FIELD_SET(1, CSTS_RDY)) &&
+	       !(csts & NVMESIM_FIELD_SET(1, CSTS_CFS)) &&
+	       !(csts & NVMESIM_FIELD_SET(NVMESIM_CSTS_SHST_MASK, CSTS_SHST));
+}
 
 /* nvmesim_regs_fatal - set CSTS.CFS (NVMe 2.0 §3.1.4.6) after emitting @why */
 NVMESIM_PRIV void nvmesim_regs_fatal(struct nvmesim_ctrl *c, const char *why);

@@ -657,10 +657,12 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 	c->fetch_blocked = false;   /* found again by this pass if still at ctrl.max_inflight */
 	wrr = NVMESIM_FIELD_GET(nvmesim_bar_get32(&c->bar, NVMESIM_REG_CC), CC_AMS) ==
 	      NVMESIM_CC_AMS_WRRU;
-	weight[0] = 0;                                   /* urgent: strict priority */
-	weight[1] = ((c->feat.arb >> 24) & 0xff) + 1;    /* high */
-	weight[2] = ((c->feat.arb >> 16) & 0xff) + 1;    /* medium */
-	weight[3] = ((c->feat.arb >> 8) & 0xff) + 1;     /* low */
+	if (wrr) {   /* (a pass runs per SQ doorbell: round robin skips this) */
+		weight[0] = 0;                                   /* urgent: strict priority */
+		weight[1] = ((c->feat.arb >> 24) & 0xff) + 1;    /* high */
+		weight[2] = ((c->feat.arb >> 16) & 0xff) + 1;    /* medium */
+		weight[3] = ((c->feat.arb >> 8) & 0xff) + 1;     /* low */
+	}
 	c->fetching = true;
 	do {
 		c->fetch_again = false;

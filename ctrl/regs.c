@@ -65,15 +65,6 @@ void nvmesim_regs_init(struct nvmesim_ctrl *c)
 	c->page_size = 1u << (12 + o->mpsmin);
 }
 
-/* nvmesim_regs_running - whether commands are fetched: EN=1, RDY=1, CFS=0, no shutdown */
-bool nvmesim_regs_running(const struct nvmesim_ctrl *c)
-{
-	uint32_t cc = regs_get(c, NVMESIM_REG_CC);
-	uint32_t csts = regs_get(c, NVMESIM_REG_CSTS);
-
-	return (cc & 1) && (csts & CSTS_RDY) && !(csts & CSTS_CFS) && !(csts & CSTS_SHST);
-}
-
 /* nvmesim_regs_fatal - set CSTS.CFS (NVMe 2.0 §3.1.4.6) after emitting @why */
 void nvmesim_regs_fatal(struct nvmesim_ctrl *c, const char *why)
 {

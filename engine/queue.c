@@ -47,13 +47,6 @@ int nvmesim_hsq_ring(struct nvmesim_hsq *sq, struct nvmesim_end *end)
 	return 1;
 }
 
-/* nvmesim_hsq_update_head - the controller has consumed entries up to @sqhd */
-void nvmesim_hsq_update_head(struct nvmesim_hsq *sq, uint16_t sqhd)
-{
-	if (sqhd < sq->r.size)
-		sq->r.head = sqhd;
-}
-
 /* nvmesim_hcq_init - host CQ over zeroed @cqes; expects phase 1 first (§4.6) */
 void nvmesim_hcq_init(struct nvmesim_hcq *cq, uint16_t qid, void *cqes, uint64_t iova,
 		      uint16_t size, uint32_t db_off)
@@ -65,27 +58,6 @@ void nvmesim_hcq_init(struct nvmesim_hcq *cq, uint16_t qid, void *cqes, uint64_t
 	cq->phase = 1;
 	cq->qid = qid;
 	cq->db_off = db_off;
-}
-
-/* nvmesim_hcq_peek - the head CQE if the controller has written it (phase matches), else NULL */
-const struct nvmesim_cqe *nvmesim_hcq_peek(const struct nvmesim_hcq *cq)
-{
-	const volatile struct nvmesim_cqe *cqe = &cq->cqes[cq->r.head];
-
-	/* Linux nvme_cqe_pending(): the phase bit is read first; on a real
-	 * device a read barrier orders it before the rest of the entry. */
-	if ((cqe->status & 1u) != cq->phase)
-		return NULL;
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return (const struct nvmesim_cqe *)cqe;
-}
-
-/* nvmesim_hcq_pop - consume the head CQE; the expected phase inverts on wrap */
-void nvmesim_hcq_pop(struct nvmesim_hcq *cq)
-{
-	cq->r.head = nvmesim_ring_next(&cq->r, cq->r.head);
-	if (cq->r.head == 0)
-		cq->phase ^= 1u;
 }
 
 /* nvmesim_hcq_ring - tell the controller which entries are free; 1 if written */
@@ -109,22 +81,6 @@ void nvmesim_dsq_init(struct nvmesim_dsq *sq, uint16_t qid, uint16_t cqid, uint6
 	sq->cqid = cqid;
 }
 
-/* nvmesim_dsq_fetch - DMA the head SQE; 1 fetched, 0 empty, -EFAULT unreachable */
-int nvmesim_dsq_fetch(struct nvmesim_dsq *sq, struct nvmesim_iova_map *m,
-		      struct nvmesim_sqe *out)
-{
-	const void *p;
-
-	if (nvmesim_ring_empty(&sq->r))
-		return 0;
-	p = nvmesim_iova_ptr(m, sq->iova + (uint64_t)sq->r.head * sizeof(*out), sizeof(*out));
-	if (!p)
-		return -EFAULT;
-	memcpy(out, p, sizeof(*out));   /* constant size: inlined, unlike nvmesim_iova_read() */
-	sq->r.head = nvmesim_ring_next(&sq->r, sq->r.head);
-	return 1;
-}
-
 /* nvmesim_dcq_init - controller CQ, empty, first phase tag 1 */
 void nvmesim_dcq_init(struct nvmesim_dcq *cq, uint16_t qid, uint64_t iova, uint16_t size,
 		      bool ien, uint16_t iv)
@@ -136,26 +92,6 @@ void nvmesim_dcq_init(struct nvmesim_dcq *cq, uint16_t qid, uint64_t iova, uint1
 	cq->qid = qid;
 	cq->ien = ien;
 	cq->iv = iv;
-}
-
-/* nvmesim_dcq_post - write @cqe with the current phase tag; 0, -EAGAIN (full) or -EFAULT */
-int nvmesim_dcq_post(struct nvmesim_dcq *cq, struct nvmesim_iova_map *m,
-		     const struct nvmesim_cqe *cqe)
-{
-	struct nvmesim_cqe e = *cqe;
-	void *p;
-
-	if (nvmesim_ring_full(&cq->r))
-		return -EAGAIN;
-	e.status = (uint16_t)((e.status & ~1u) | cq->phase);
-	p = nvmesim_iova_ptr(m, cq->iova + (uint64_t)cq->r.tail * sizeof(e), sizeof(e));
-	if (!p)
-		return -EFAULT;
-	memcpy(p, &e, sizeof(e));
-	cq->r.tail = nvmesim_ring_next(&cq->r, cq->r.tail);
-	if (cq->r.tail == 0)
-		cq->phase ^= 1u;
-	return 0;
 }
 
 /*

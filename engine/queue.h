@@ -17,8 +17,10 @@
 #ifndef NVMESIM_ENGINE_QUEUE_H
 #define NVMESIM_ENGINE_QUEUE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "engine/iova.h"
 #include "engine/nvmesim-internal.h"
@@ -55,18 +57,39 @@ NVMESIM_PRIV int nvmesim_hsq_post(struct nvmesim_hsq *sq, const struct nvmesim_s
 /* nvmesim_hsq_ring - write the tail doorbell if it moved since the last write; 1 if written */
 NVMESIM_PRIV int nvmesim_hsq_ring(struct nvmesim_hsq *sq, struct nvmesim_end *end);
 
-/* nvmesim_hsq_update_head - record the SQ head reported by a CQE (frees slots) */
-NVMESIM_PRIV void nvmesim_hsq_update_head(struct nvmesim_hsq *sq, uint16_t sqhd);
+/* nvmesim_hsq_update_head - record the SQ head reported by a CQE (frees slots).  This and
+ * the other per-I/O ring steps below are inline: each runs once or twice per I/O and is a
+ * few instructions long, less than the call (docs/performance.md). */
+static inline void nvmesim_hsq_update_head(struct nvmesim_hsq *sq, uint16_t sqhd)
+{
+	if (sqhd < sq->r.size)
+		sq->r.head = sqhd;
+}
 
 /* nvmesim_hcq_init - set up a CQ of @size entries over zeroed @cqes at @iova */
 NVMESIM_PRIV void nvmesim_hcq_init(struct nvmesim_hcq *cq, uint16_t qid, void *cqes,
 				   uint64_t iova, uint16_t size, uint32_t db_off);
 
 /* nvmesim_hcq_peek - the CQE at the head if its phase tag is the expected one, else NULL */
-NVMESIM_PRIV const struct nvmesim_cqe *nvmesim_hcq_peek(const struct nvmesim_hcq *cq);
+static inline const struct nvmesim_cqe *nvmesim_hcq_peek(const struct nvmesim_hcq *cq)
+{
+	const volatile struct nvmesim_cqe *cqe = &cq->cqes[cq->r.head];
+
+	/* Linux nvme_cqe_pending(): the phase bit is read first; on a real
+	 * device a read barrier orders it before the rest of the entry. */
+	if ((cqe->status & 1u) != cq->phase)
+		return NULL;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return (const struct nvmesim_cqe *)cqe;
+}
 
 /* nvmesim_hcq_pop - consume the CQE at the head (inverts the phase on wrap) */
-NVMESIM_PRIV void nvmesim_hcq_pop(struct nvmesim_hcq *cq);
+static inline void nvmesim_hcq_pop(struct nvmesim_hcq *cq)
+{
+	cq->r.head = nvmesim_ring_next(&cq->r, cq->r.head);
+	if (cq->r.head == 0)
+		cq->phase ^= 1u;
+}
 
 /* nvmesim_hcq_ring - write the head doorbell if it moved since the last write; 1 if written */
 NVMESIM_PRIV int nvmesim_hcq_ring(struct nvmesim_hcq *cq, struct nvmesim_end *end);
@@ -96,8 +119,20 @@ NVMESIM_PRIV void nvmesim_dsq_init(struct nvmesim_dsq *sq, uint16_t qid, uint16_
 
 /* nvmesim_dsq_fetch - DMA the SQE at the head into @out and advance the head;
  * 1 fetched, 0 empty, -EFAULT when the entry is not in mapped host memory */
-NVMESIM_PRIV int nvmesim_dsq_fetch(struct nvmesim_dsq *sq, struct nvmesim_iova_map *m,
-				   struct nvmesim_sqe *out);
+static inline int nvmesim_dsq_fetch(struct nvmesim_dsq *sq, struct nvmesim_iova_map *m,
+				    struct nvmesim_sqe *out)
+{
+	const void *p;
+
+	if (nvmesim_ring_empty(&sq->r))
+		return 0;
+	p = nvmesim_iova_ptr(m, sq->iova + (uint64_t)sq->r.head * sizeof(*out), sizeof(*out));
+	if (!p)
+		return -EFAULT;
+	memcpy(out, p, sizeof(*out));   /* constant size: inlined, unlike nvmesim_iova_read() */
+	sq->r.head = nvmesim_ring_next(&sq->r, sq->r.head);
+	return 1;
+}
 
 /* nvmesim_dcq_init - an empty CQ of @size entries at @iova, phase 1 */
 NVMESIM_PRIV void nvmesim_dcq_init(struct nvmesim_dcq *cq, uint16_t qid, uint64_t iova,
@@ -105,8 +140,24 @@ NVMESIM_PRIV void nvmesim_dcq_init(struct nvmesim_dcq *cq, uint16_t qid, uint64_
 
 /* nvmesim_dcq_post - DMA @cqe (its phase bit replaced by the CQ's) to the tail slot;
  * 0 posted, -EAGAIN when the CQ is full, -EFAULT when the slot is not mapped */
-NVMESIM_PRIV int nvmesim_dcq_post(struct nvmesim_dcq *cq, struct nvmesim_iova_map *m,
-				  const struct nvmesim_cqe *cqe);
+static inline int nvmesim_dcq_post(struct nvmesim_dcq *cq, struct nvmesim_iova_map *m,
+				   const struct nvmesim_cqe *cqe)
+{
+	struct nvmesim_cqe e = *cqe;
+	void *p;
+
+	if (nvmesim_ring_full(&cq->r))
+		return -EAGAIN;
+	e.status = (uint16_t)((e.status & ~1u) | cq->phase);
+	p = nvmesim_iova_ptr(m, cq->iova + (uint64_t)cq->r.tail * sizeof(e), sizeof(e));
+	if (!p)
+		return -EFAULT;
+	memcpy(p, &e, sizeof(e));
+	cq->r.tail = nvmesim_ring_next(&cq->r, cq->r.tail);
+	if (cq->r.tail == 0)
+		cq->phase ^= 1u;
+	return 0;
+}
 
 /*
  * Doorbell value validation (NVMe 2.0 §5.2.2 Figure 147, Invalid Doorbell

@@ -126,8 +126,8 @@ EXTRA_DIST += %reldir%/run-compare.sh
 # controller.
 NVMESIM_CHECKS += %reldir%/check_vfio
 %canon_reldir%_check_vfio_SOURCES = %reldir%/check_vfio.c $(NVMESIM_CHECK_COMMON)
-EXTRA_DIST += %reldir%/vm/run %reldir%/vm/init %reldir%/vm/write-verify.yaml \
-	%reldir%/vm/randread.yaml %reldir%/vm/long.yaml
+EXTRA_DIST += %reldir%/vm/run %reldir%/vm/vm-lib.sh %reldir%/vm/init \
+	%reldir%/vm/write-verify.yaml %reldir%/vm/randread.yaml %reldir%/vm/long.yaml
 
 # Conformance traces (issue 5): every tests/conformance/*.yaml holds on the simulated
 # controller; a wrong expectation fails with file:line.
