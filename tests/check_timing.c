@@ -660,6 +660,38 @@ START_TEST(test_reset_inflight)
 }
 END_TEST
 
+/* A controller reset that lands while an asserted vector waits for its delivery drops
+ * the vector: the host's wait then sees no interrupt (it used to return one with an
+ * unset vector number). */
+START_TEST(test_reset_drops_vector)
+{
+	struct tt *t = calloc(1, sizeof(*t));
+	struct nvmesim_ctrl *c;
+	uint32_t v = 12345;
+	int r;
+
+	ck_assert_ptr_nonnull(t);
+	tt_profile(t);
+	t->p.host.irq_latency_ns = 100000;   /* delivery long after the reset lands */
+	tt_open(t, 1, 4, 4096, true);
+	c = t->end->priv;
+	tt_submit(t, &t->slots[0], NVMESIM_NVM_READ, 0);
+	nvmesim_host_ring(t->host, 1);
+	while (!c->irq_nr)
+		ck_assert_int_eq(nvmesim_sched_step(&c->sched, UINT64_MAX), 1);
+	ck_assert_uint_gt(c->irq_time[c->irq_head], c->sched.now + 50000);
+	nvmesim_end_write32(t->end, NVMESIM_REG_CC, 0);
+	r = nvmesim_end_wait(t->end, 1000000, &v);
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(v, 12345);
+	ck_assert_uint_eq(c->irq_nr, 0);
+	nvmesim_host_close(t->host, NULL);
+	nvmesim_end_close(t->end);
+	free(t->slots);
+	free(t);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- determinism */
 
 /* mixed_run - a mixed read/write workload on 4 queues and 2 CPUs; its checksum */
@@ -890,6 +922,7 @@ static Suite *timing_suite(void)
 	tcase_add_test(tc, test_sat_write);
 	tcase_add_test(tc, test_max_inflight);
 	tcase_add_test(tc, test_reset_inflight);
+	tcase_add_test(tc, test_reset_drops_vector);
 	tcase_add_test(tc, test_determinism);
 	suite_add_tcase(s, tc);
 
