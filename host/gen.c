@@ -251,8 +251,7 @@ static int gen_issue(struct nvmesim_run_src *src, uint64_t *next)
 				break;
 			}
 			if (issue > now) {
-				if (issue < *next)
-					*next = issue;
+				nvmesim_run_due(r, q, issue, next);
 				break;
 			}
 		} else {

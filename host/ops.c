@@ -302,8 +302,7 @@ static int ops_event(struct nvmesim_run_src *src, const struct nvmesim_trace_op 
 	if (!nvmesim_host_next_event(r->host, &dw0)) {
 		if (now < o->wait_until) {
 			/* look again in a while: the event comes as an admin completion */
-			if (NVMESIM_MIN(now + 10000u, o->wait_until) < *next)
-				*next = NVMESIM_MIN(now + 10000u, o->wait_until);
+			nvmesim_run_due(r, NULL, NVMESIM_MIN(now + 10000u, o->wait_until), next);
 			return 0;
 		}
 		o->waiting = false;
@@ -458,8 +457,7 @@ static int ops_play(struct nvmesim_run_src *src, const struct nvmesim_trace_op *
 	if (op->at_ns >= 0) {
 		at = r->t0 + (uint64_t)op->at_ns;
 		if (now < at) {
-			if (at < *next)
-				*next = at;
+			nvmesim_run_due(r, q, at, next);
 			return 0;
 		}
 	}
@@ -485,8 +483,7 @@ static int ops_play(struct nvmesim_run_src *src, const struct nvmesim_trace_op *
 			o->wait_until = now + op->value;
 		}
 		if (now < o->wait_until) {
-			if (o->wait_until < *next)
-				*next = o->wait_until;
+			nvmesim_run_due(r, q, o->wait_until, next);
 			return 0;
 		}
 		o->waiting = false;

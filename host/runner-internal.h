@@ -154,6 +154,8 @@ struct nvmesim_runner {
 	uint64_t hybrid_ns;                    /* NS of completion policy hybrid:NS */
 	uint64_t masked_irqs;                  /* vectors swallowed in hybrid poll windows */
 	struct nvmesim_run_queue *queues;      /* [0] admin, [1..nr_io] I/O */
+	struct nvmesim_run_queue *next_q;      /* whose CPU clock the pass's next due time is on
+						* (NULL: CPU 0; nvmesim_run_due) */
 	unsigned int nr_queues;                /* entries in @queues */
 	struct nvmesim_run_src *srcs;          /* jobs, then the explicit operations */
 	unsigned int nr_srcs;                  /* entries in @srcs */
@@ -190,6 +192,18 @@ NVMESIM_PRIV bool nvmesim_run_policy_arg(const char *text, const char *name, boo
 
 /* nvmesim_run_now - the end's time on the CPU serving @q (CPU 0 when @q is NULL); the time */
 NVMESIM_PRIV uint64_t nvmesim_run_now(struct nvmesim_runner *r, struct nvmesim_run_queue *q);
+
+/* nvmesim_run_due - a source has work due at @t on the clock of @q's CPU (CPU 0 for NULL):
+ * lower *@next to it and remember whose clock that is, which the wait loops hold the
+ * deadline against */
+static inline void nvmesim_run_due(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
+				   uint64_t t, uint64_t *next)
+{
+	if (t < *next) {
+		*next = t;
+		r->next_q = q;
+	}
+}
 
 /* nvmesim_run_slot_get - an idle slot of @src, or NULL when all are in flight */
 static inline struct nvmesim_run_slot *nvmesim_run_slot_get(struct nvmesim_run_src *src)

@@ -39,6 +39,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,6 +546,27 @@ static int stall_check(struct nvmesim_runner *r, struct stall_watch *w, uint64_t
 	return 0;
 }
 
+/*
+ * wait_due - whether @deadline, when a source's next work is due, has come.  It is on the
+ * clock of that source's CPU (r->next_q, nvmesim_run_due()), which waits for the device's
+ * time to get there; the CPU a wait loop works on may be past it already (one that spent
+ * the time polling), and a loop that returned on that clock would poll on without ever
+ * letting the device reach the deadline.  The current CPU stays as it was.
+ */
+static bool wait_due(struct nvmesim_runner *r, uint64_t deadline)
+{
+	unsigned int cpu;
+	bool due;
+
+	if (deadline == UINT64_MAX)
+		return false;
+	cpu = r->host->cur_cpu;
+	due = nvmesim_run_now(r, r->next_q) >= deadline;
+	if (cpu != UINT_MAX)
+		nvmesim_host_cpu(r->host, cpu);
+	return due;
+}
+
 /* run_slice - how long one wait may last towards @deadline from @now */
 static uint64_t run_slice(uint64_t now, uint64_t deadline, uint64_t max)
 {
@@ -565,7 +587,7 @@ static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
 	sq_ring_deferred(r);
 	now = stall_watch_init(r, &w);
 	for (;;) {
-		if (now >= deadline)
+		if (wait_due(r, deadline))
 			return 0;
 		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, NVMESIM_RUN_STALL_SLICE_NS),
 				       &vec);
@@ -609,7 +631,7 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 		if (r->completions != start)
 			return 0;
 		now = nvmesim_end_now(r->end);
-		if (now >= deadline)
+		if (wait_due(r, deadline))
 			return 0;
 		/* Nothing to poll (waiting for the next arrival, or for the admin
 		 * queue, which always interrupts): sleep until it is due. */
@@ -671,7 +693,7 @@ static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
 		if (r->completions != start)
 			return 0;
 		now = nvmesim_end_now(r->end);
-		if (now >= deadline)
+		if (wait_due(r, deadline))
 			return 0;
 		if (!polled)
 			slice = NVMESIM_RUN_STALL_SLICE_NS;

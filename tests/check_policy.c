@@ -210,6 +210,34 @@ START_TEST(test_hybrid)
 }
 END_TEST
 
+/* An open-loop job beside a closed-loop one on another queue (and CPU) finishes at its
+ * rate under every completion policy.  Polling used to hold the next arrival against the
+ * polling CPU's clock, which ran past it while the device's time stood still: the run
+ * never ended. */
+START_TEST(test_open_loop_beside)
+{
+	static const char *const policies[] = {
+		"host.completion=interrupt", "host.completion=poll", "host.completion=hybrid:2000",
+	};
+	static struct capture cap;
+	struct nvmesim_results *r;
+	const struct nvmesim_job_stats *j;
+	unsigned int i;
+	double iops;
+
+	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		r = run_policy(policies[i], "jobs.1.rate_iops=20000", &cap);
+		check_same(r);
+		/* 120 arrivals 50 us apart: the last one 119 intervals after the first */
+		j = &r->jobs[1];
+		ck_assert_uint_gt(j->end_ns, j->start_ns);
+		iops = 119e9 / (double)(j->end_ns - j->start_ns);
+		ck_assert_msg(iops > 19000 && iops < 20100, "%s: %.0f IOPS", policies[i], iops);
+		nvmesim_results_free(r);
+	}
+}
+END_TEST
+
 /* per-cqe: one head write per CQE. */
 START_TEST(test_per_cqe)
 {
@@ -383,6 +411,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_every);
 	tcase_add_test(tc, test_poll);
 	tcase_add_test(tc, test_hybrid);
+	tcase_add_test(tc, test_open_loop_beside);
 	tcase_add_test(tc, test_per_cqe);
 	tcase_add_test(tc, test_capped);
 	tcase_add_test(tc, test_lazy);
