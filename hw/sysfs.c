@@ -153,10 +153,10 @@ static int sys_read(const char *path, char *buf, size_t len)
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, len - 1);
-	err = n < 0 ? -errno : 0;
+	err = errno;
 	close(fd);
-	if (err)
-		return err;
+	if (n < 0)
+		return -err;
 	buf[n] = '\0';
 	nl = strchr(buf, '\n');
 	if (nl)
