@@ -622,6 +622,16 @@ START_TEST(test_max_inflight)
 }
 END_TEST
 
+/* tt_free_after_reset - tear down after a test reset the controller under the host (whose
+ * shutdown then fails: not checked), and free @t */
+static void tt_free_after_reset(struct tt *t)
+{
+	nvmesim_host_close(t->host, NULL);
+	nvmesim_end_close(t->end);
+	free(t->slots);
+	free(t);
+}
+
 /* A controller reset (CC.EN=0) while writes wait for cache room and reads are at the
  * flash: the model drops them cleanly (no crash, no leak under Valgrind), the dropped
  * commands never complete, and whole units in the cache are still programmed. */
@@ -653,10 +663,7 @@ START_TEST(test_reset_inflight)
 	/* whole units were programmed; partial ones stay dirty until a Flush or pressure */
 	ck_assert_uint_lt(nvmesim_timing_cache_used(c), 64 << 10);
 	ck_assert_uint_lt(t->done, 128);
-	nvmesim_host_close(t->host, NULL);
-	nvmesim_end_close(t->end);
-	free(t->slots);
-	free(t);
+	tt_free_after_reset(t);
 }
 END_TEST
 
@@ -685,10 +692,7 @@ START_TEST(test_reset_drops_vector)
 	ck_assert_int_eq(r, 0);
 	ck_assert_uint_eq(v, 12345);
 	ck_assert_uint_eq(c->irq_nr, 0);
-	nvmesim_host_close(t->host, NULL);
-	nvmesim_end_close(t->end);
-	free(t->slots);
-	free(t);
+	tt_free_after_reset(t);
 }
 END_TEST
 
