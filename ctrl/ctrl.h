@@ -183,6 +183,7 @@ struct nvmesim_ctrl {
 	bool fetch_blocked;            /* fetching stopped at ctrl.max_inflight */
 	bool fetching;                 /* inside a fetch pass (profile: passes run at once) */
 	bool fetch_again;              /* a kick arrived during the pass */
+	bool fetch_more;               /* a round of the pass left an SQ non-empty */
 	struct nvmesim_ctrl_cmd *cmd_free; /* recycled command structs (no malloc per command) */
 	unsigned int nr_cmd_free;      /* entries on cmd_free */
 	uint64_t *cpu_free;            /* host CPUs: busy until (profile only) */

@@ -526,6 +526,7 @@ static unsigned int exec_fetch(struct nvmesim_ctrl *c, uint16_t qid, unsigned in
 static inline unsigned int exec_fetch_sq(struct nvmesim_ctrl *c, uint16_t qid, unsigned int max)
 {
 	struct nvmesim_ctrl_sq *sq = c->sq[qid];
+	unsigned int n;
 
 	if (!sq || !max)
 		return 0;
@@ -537,7 +538,11 @@ static inline unsigned int exec_fetch_sq(struct nvmesim_ctrl *c, uint16_t qid, u
 			c->fetch_blocked = true;
 		return 0;
 	}
-	return exec_fetch(c, qid, max);
+	n = exec_fetch(c, qid, max);
+	/* the admin SQ may have created queues or set up shadow doorbells */
+	if (!qid || (c->sq[qid] && !nvmesim_ring_empty(&c->sq[qid]->q.r)))
+		c->fetch_more = true;
+	return n;
 }
 
 static unsigned int exec_burst(const struct nvmesim_ctrl *c)
@@ -666,10 +671,20 @@ static void exec_fetch_ev(void *arg, uint64_t data)
 	c->fetching = true;
 	do {
 		c->fetch_again = false;
+		c->fetch_more = false;
 		n = exec_fetch_sq(c, 0, burst);
 		if (!wrr) {
 			unlimited = UINT32_MAX;
 			n += exec_turn(c, 4, burst, &unlimited);
+			/* Round robin without shadow doorbells: a round that left every SQ
+			 * empty is the last, as the next would look at empty SQs only and
+			 * change nothing (its one effect, noting fetching is blocked, only
+			 * starts a pass at the next completion that finds nothing either:
+			 * a doorbell rung meanwhile starts its own).  Otherwise (WRR
+			 * position, EventIdx writes) the pass ends on a round that
+			 * fetched nothing. */
+			if (!c->fetch_more && !c->dbbuf)
+				n = 0;
 			continue;
 		}
 		if (c->nr_prio[0]) {
