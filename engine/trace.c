@@ -881,10 +881,19 @@ static int op_key_find(const char *k)
 {
 	unsigned int i;
 
-	/* Most keys differ in the first two letters: a cheap filter before strcmp. */
-	for (i = 0; i < K_NR; i++)
-		if (op_keys[i][0] == k[0] && op_keys[i][1] == k[1] && strcmp(op_keys[i], k) == 0)
+	/* Most keys differ in the first two letters: a cheap filter before comparing the
+	 * rest (every key has two letters or more, so k[1] is not the end here). */
+	for (i = 0; i < K_NR; i++) {
+		const char *a = op_keys[i];
+		unsigned int j = 2;
+
+		if (a[0] != k[0] || a[1] != k[1])
+			continue;
+		while (a[j] && a[j] == k[j])
+			j++;
+		if (a[j] == k[j])
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -1716,17 +1725,24 @@ static int line_io_err(struct nvmesim_trace *t, int r, struct nvmesim_diag *diag
 	return r;
 }
 
-/* is_key_char / is_val_char - what the scanner accepts unquoted; anything else goes to
- * libyaml */
+/* What the scanner accepts unquoted (anything else goes to libyaml), one table lookup per
+ * byte: keys are letters, digits and '_'; values also '.', '+' and '-'; a value may hold
+ * inner spaces. */
+enum { SC_KEY = 1, SC_VAL = 2, SC_SPACE = 4 };
+static const uint8_t scan_class[256] = {
+	['a' ... 'z'] = SC_KEY | SC_VAL, ['A' ... 'Z'] = SC_KEY | SC_VAL,
+	['0' ... '9'] = SC_KEY | SC_VAL, ['_'] = SC_KEY | SC_VAL,
+	['.'] = SC_VAL, ['+'] = SC_VAL, ['-'] = SC_VAL, [' '] = SC_SPACE,
+};
+
 static inline bool is_key_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
+	return scan_class[(unsigned char)c] & SC_KEY;
 }
 
 static inline bool is_val_char(char c)
 {
-	return is_key_char(c) || c == '.' || c == '+' || c == '-';
+	return scan_class[(unsigned char)c] & SC_VAL;
 }
 
 /* struct fkv - a key and value the scanner found */
@@ -1771,7 +1787,7 @@ static size_t scan_value(const char *s, size_t i, size_t n, struct fkv *kv, bool
 	/* "-" alone or before a blank would be a sequence entry, not a scalar */
 	if (i >= n || !is_val_char(s[i]) || (s[i] == '-' && (i + 1 >= n || !is_val_char(s[i + 1]))))
 		return 0;
-	while (i < n && (is_val_char(s[i]) || s[i] == ' '))
+	while (i < n && (scan_class[(unsigned char)s[i]] & (SC_VAL | SC_SPACE)))
 		i++;
 	end = i;
 	while (end > start && s[end - 1] == ' ')
