@@ -12,8 +12,9 @@ libnvmesim_private_la_SOURCES += \
 	%reldir%/diag.c \
 	%reldir%/settings.c %reldir%/settings.h \
 	%reldir%/yaml.c %reldir%/yaml.h \
-	%reldir%/trace.c %reldir%/trace.h
-# the reference of the language trace.c reads
+	%reldir%/trace.c %reldir%/trace.h %reldir%/trace-internal.h \
+	%reldir%/trace-settings.c %reldir%/trace-ops.c %reldir%/trace-lines.c
+# the reference of the language the trace reader reads
 EXTRA_DIST += docs/trace-format.md
 
 # Latency histograms, report writers and gnuplot driver (issue 3, reports)

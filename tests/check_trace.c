@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * check_trace.c - the streaming trace reader (engine/trace.c): every setting,
+ * check_trace.c - the streaming trace reader (engine/trace*.c): every setting,
  * fio's rw names, `--set`, every form of explicit operation, the exact
  * position and wording of errors, and constant memory over a long trace.
  *
