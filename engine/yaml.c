@@ -61,6 +61,7 @@ int nvmesim_yaml_open_fd(struct nvmesim_yaml *y, int fd, const char *file,
 	if (r)
 		return r;
 	y->fd = fd;
+	y->fd_start = lseek(fd, 0, SEEK_CUR);
 	yaml_parser_set_input(&y->parser, yaml_read_fd, y);
 	return 0;
 }
@@ -74,6 +75,8 @@ int nvmesim_yaml_open_string(struct nvmesim_yaml *y, const char *s, size_t len, 
 
 	if (r)
 		return r;
+	y->str = s;
+	y->str_len = len;
 	yaml_parser_set_input_string(&y->parser, (const unsigned char *)s, len);
 	return 0;
 }
@@ -129,6 +132,60 @@ int nvmesim_yaml_error(struct nvmesim_yaml *y, const yaml_mark_t *m, const char 
 	return r;
 }
 
+/* yaml_count_to - advance the 0-based @m over the bytes @b[0..@n) of UTF-8 input: lines end at
+ * LF, CRLF or a lone CR (as libyaml breaks them), columns count characters */
+static void yaml_count_to(yaml_mark_t *m, const unsigned char *b, size_t n, bool *cr)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (b[i] == '\n' && *cr) {
+			*cr = false;          /* the LF of a CRLF: the line already ended */
+			continue;
+		}
+		*cr = b[i] == '\r';
+		if (b[i] == '\n' || b[i] == '\r') {
+			m->line++;
+			m->column = 0;
+		} else if ((b[i] & 0xc0) != 0x80) {
+			m->column++;      /* not a continuation byte: a new character */
+		}
+	}
+}
+
+/*
+ * yaml_offset_mark - the line and column of byte @offset of the input, into
+ * @m; false if the input cannot be read again (a pipe).  libyaml reports
+ * reader errors (bad UTF-8, control characters) with a byte offset only, and
+ * its current mark then still points at the last token, often line 1.
+ */
+static bool yaml_offset_mark(const struct nvmesim_yaml *y, size_t offset, yaml_mark_t *m)
+{
+	unsigned char buf[4096];
+	size_t done = 0, want;
+	bool cr = false;
+	ssize_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (y->fd < 0) {
+		if (offset > y->str_len)
+			return false;
+		yaml_count_to(m, (const unsigned char *)y->str, offset, &cr);
+		return true;
+	}
+	if (y->fd_start < 0)
+		return false;
+	while (done < offset) {
+		want = NVMESIM_MIN(sizeof(buf), offset - done);
+		n = pread(y->fd, buf, want, y->fd_start + (off_t)done);
+		if (n <= 0)
+			return false;
+		yaml_count_to(m, buf, (size_t)n, &cr);
+		done += (size_t)n;
+	}
+	return true;
+}
+
 /* nvmesim_yaml_next - parse the next event; 0, -EINVAL (syntax), -ENOMEM or -errno (read) */
 int nvmesim_yaml_next(struct nvmesim_yaml *y)
 {
@@ -155,11 +212,18 @@ int nvmesim_yaml_next(struct nvmesim_yaml *y)
 		return -ENOMEM;
 	}
 	/* Reader errors (bad UTF-8, control characters) carry a byte offset rather
-	 * than a mark; the parser's current mark is the nearest position known. */
-	if (p->error == YAML_READER_ERROR)
-		return nvmesim_yaml_error(y, &p->mark, "syntax error", "%s (byte %zu)",
+	 * than a mark: find its line and column (UTF-8 input), else fall back on the
+	 * parser's current mark, the nearest position known. */
+	if (p->error == YAML_READER_ERROR) {
+		yaml_mark_t at;
+
+		if (p->encoding == YAML_UTF8_ENCODING && yaml_offset_mark(y, p->problem_offset, &at))
+			return nvmesim_yaml_error(y, &at, "syntax error", "%s",
+						  p->problem ? p->problem : "unreadable input");
+		return nvmesim_yaml_error(y, &p->mark, "syntax error", "%s (byte %zu of the input)",
 					  p->problem ? p->problem : "unreadable input",
 					  p->problem_offset);
+	}
 	if (p->context)
 		return nvmesim_yaml_error(y, &p->problem_mark, "syntax error", "%s (%s at %lu:%u)",
 					  p->problem ? p->problem : "invalid YAML", p->context,

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <yaml.h>
 
@@ -32,6 +33,9 @@ struct nvmesim_yaml {
 	const char *file;            /* file name for messages */
 	unsigned long line_base;     /* added to libyaml's 0-based line (items parsed alone) */
 	int fd;                      /* input file, or -1 when reading a string */
+	off_t fd_start;              /* @fd's offset when parsing began (-1: not seekable) */
+	const char *str;             /* ... else the string */
+	size_t str_len;
 	int read_errno;              /* errno of a failed read(), reported as -errno */
 	struct nvmesim_diag *diag;   /* receives the messages (may be NULL) */
 };

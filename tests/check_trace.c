@@ -731,11 +731,18 @@ static const struct bad_trace bad_files[] = {
 	  "host: expected a mapping, got an alias (anchors and aliases are not supported)" },
 	{ NULL, "seed: 1\n---\nseed: 2\n", true, 2, 1,
 	  "trace: expected a single YAML document, got '---'" },
+	/* reader errors: libyaml gives a byte offset, the message its line and column */
+	{ NULL, "seed: 1\nhost:\n  queues: \x01\n", true, 3, 11,
+	  "syntax error: control characters are not allowed" },
+	{ NULL, "seed: 1\r\nhost:\r\n  queues: 4\r\n  queue_entries: 6\xc3\x28\r\n", true, 4, 20,
+	  "syntax error: invalid trailing UTF-8 octet" },
 	{ NULL, "seed: 1\n\t\n", true, 2, 1,
 	  "syntax error: found a tab character that violates indentation (while scanning a plain "
 	  "scalar at 1:7)" },
 
 	/* operations */
+	{ NULL, "ops:\n  - {op: read, lba: 1}\n  - {op: read, lba: 2\xe2\x82}\n", true, 3, 23,
+	  "syntax error: invalid trailing UTF-8 octet" },
 	{ NULL, "ops:\n  - {op: read, lba: 1}\n  - {}\n", false, 3, 5,
 	  "ops.1: expected one of op, admin, cmd, mmio, wait, doorbell or event, got none" },
 	{ NULL, "ops:\n  - read\n", false, 2, 5, "ops.0: expected a mapping (an operation), got "
@@ -932,6 +939,31 @@ START_TEST(test_bad_traces)
 }
 END_TEST
 
+/* A reader error far into ops: (beyond what libyaml reads ahead at open) is found by the item
+ * parser of the line scanner, or by the whole-file parser, at the same line and column. */
+START_TEST(test_reader_error_in_ops)
+{
+	static const char item[] = "  - {op: read, lba: 1}\n";
+	const struct bad_trace c = {
+		NULL, "(2000 reads, then a control character)", false, 2002, 22,
+		"syntax error: control characters are not allowed"
+	};
+	size_t n = 2000, len = 5 + n * (sizeof(item) - 1) + 32, at = 0, i;
+	char *text = malloc(len), path[1024];
+
+	ck_assert_ptr_nonnull(text);
+	at += (size_t)snprintf(text, len, "ops:\n");
+	for (i = 0; i < n; i++)
+		at += (size_t)snprintf(text + at, len - at, "%s", item);
+	snprintf(text + at, len - at, "  - {op: read, lba: 2\x01}\n");
+	write_tmp(path, sizeof(path), text);
+	free(text);
+	run_bad(&c, path, 0);
+	run_bad(&c, path, NVMESIM_TRACE_NO_FASTPATH);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_open_errors)
 {
 	struct nvmesim_trace *t = (struct nvmesim_trace *)&t;
@@ -1060,6 +1092,7 @@ static Suite *trace_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_loop_test(tc, test_bad_traces, 0, NVMESIM_ARRAY_SIZE(bad_files));
+	tcase_add_test(tc, test_reader_error_in_ops);
 	tcase_add_test(tc, test_open_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stream");
