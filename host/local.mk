@@ -12,7 +12,7 @@ libnvmesim_private_la_SOURCES += \
 	%reldir%/rng.h \
 	%reldir%/runner.h %reldir%/runner-internal.h \
 	%reldir%/run.c \
-	%reldir%/runner.c \
+	%reldir%/runner.c %reldir%/policies.c \
 	%reldir%/gen.c \
 	%reldir%/ops.c
 EXTRA_DIST += docs/runner.md

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * runner-internal.h - state shared by the files of the workload runner:
- * runner.c (the loop, measurement, doorbell and completion policies), gen.c
- * (generator jobs) and ops.c (explicit operations).
+ * runner.c (the loop and measurement), policies.c (doorbell and completion
+ * policies), gen.c (generator jobs) and ops.c (explicit operations).
  *
  * A source is anything that issues I/O: a generator job or the stream of
  * explicit operations.  It owns a pool of slots, one per command it may have
@@ -138,6 +138,24 @@ struct nvmesim_run_src {
 		struct nvmesim_run_gen gen;
 		struct nvmesim_run_ops ops;
 	} u;                                /* kind-specific state */
+};
+
+/* struct nvmesim_run_sq_policy - when SQ tail doorbells are written */
+struct nvmesim_run_sq_policy {
+	const char *name;                                                 /* trace name */
+	void (*posted)(struct nvmesim_runner *r, struct nvmesim_run_queue *q);    /* after a post */
+	void (*pass_done)(struct nvmesim_runner *r, struct nvmesim_run_queue *q); /* pass ended */
+	bool deferred;                                  /* rings at the next completion wait */
+	bool has_k;                                     /* name is "NAME:K" */
+};
+
+/* struct nvmesim_run_cq_policy - how completions are noticed */
+struct nvmesim_run_cq_policy {
+	const char *name;                                      /* trace name */
+	bool interrupts;                                       /* I/O CQs created with IEN=1 */
+	int (*wait)(struct nvmesim_runner *r, uint64_t deadline); /* run until a completion or
+								   * @deadline; 0 or -errno */
+	bool has_arg;                                          /* name is "NAME:NS" */
 };
 
 /* struct nvmesim_runner - one replay */
@@ -312,6 +330,44 @@ static inline uint64_t nvmesim_run_io_bytes(enum nvmesim_io_op op, uint32_t nlb,
 		return 0;
 	}
 }
+
+/* nvmesim_run_ring - write @q's SQ tail doorbell and stamp the commands it announced */
+NVMESIM_PRIV void nvmesim_run_ring(struct nvmesim_runner *r, struct nvmesim_run_queue *q);
+
+/* nvmesim_run_fail - put a message in the run's diag; returns @err */
+NVMESIM_PRIV int nvmesim_run_fail(struct nvmesim_runner *r, int err, const char *fmt, ...)
+	NVMESIM_PRINTF(3, 4);
+
+/* policies.c */
+
+/* nvmesim_run_find_sq - the SQ doorbell policy named @name (its K in @k), or NULL */
+NVMESIM_PRIV const struct nvmesim_run_sq_policy *nvmesim_run_find_sq(const char *name,
+								     unsigned int *k);
+
+/* nvmesim_run_find_cq - the completion policy named @name (its argument in @arg), or NULL */
+NVMESIM_PRIV const struct nvmesim_run_cq_policy *nvmesim_run_find_cq(const char *name,
+								     uint64_t *arg);
+
+/* nvmesim_run_cq_manual - the completion policy of init: manual: only time passes */
+NVMESIM_PRIV extern const struct nvmesim_run_cq_policy nvmesim_run_cq_manual;
+
+/* nvmesim_run_find_shadow - the shadow doorbell mode named @name (empty: off), or -1 */
+NVMESIM_PRIV int nvmesim_run_find_shadow(const char *name);
+
+/* nvmesim_run_find_cqdb - the CQ head doorbell policy named @name (its K in @k), or -1 */
+NVMESIM_PRIV int nvmesim_run_find_cqdb(const char *name, unsigned int *k);
+
+/* nvmesim_run_coalescing_parse - "THR,TIME_US" of host.coalescing into @thr and @time_us;
+ * false if it is not one */
+NVMESIM_PRIV bool nvmesim_run_coalescing_parse(const char *text, unsigned int *thr,
+					       unsigned int *time_us);
+
+/* nvmesim_run_off_queue_next - the next queue id of a host.coalescing_off_queues list at
+ * *@p into @qid, advancing *@p; false at its end */
+NVMESIM_PRIV bool nvmesim_run_off_queue_next(const char **p, unsigned long *qid);
+
+/* nvmesim_run_busy - runner commands in flight on any queue */
+NVMESIM_PRIV unsigned int nvmesim_run_busy(const struct nvmesim_runner *r);
 
 /* gen.c */
 

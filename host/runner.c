@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * runner.c - the workload runner's loop, its measurements, and the doorbell
- * and completion policies.
+ * runner.c - the workload runner's loop and its measurements; the doorbell
+ * and completion policies it applies are in policies.c.
  *
  * The loop alternates two steps until every source is done.  In an issue
  * pass each source posts what is due (a closed-loop job refills its depth,
@@ -46,24 +46,6 @@
 #include <string.h>
 
 #include "host/runner-internal.h"
-
-/* struct nvmesim_run_sq_policy - when SQ tail doorbells are written */
-struct nvmesim_run_sq_policy {
-	const char *name;                                                 /* trace name */
-	void (*posted)(struct nvmesim_runner *r, struct nvmesim_run_queue *q);    /* after a post */
-	void (*pass_done)(struct nvmesim_runner *r, struct nvmesim_run_queue *q); /* pass ended */
-	bool deferred;                                  /* rings at the next completion wait */
-	bool has_k;                                     /* name is "NAME:K" */
-};
-
-/* struct nvmesim_run_cq_policy - how completions are noticed */
-struct nvmesim_run_cq_policy {
-	const char *name;                                      /* trace name */
-	bool interrupts;                                       /* I/O CQs created with IEN=1 */
-	int (*wait)(struct nvmesim_runner *r, uint64_t deadline); /* run until a completion or
-								   * @deadline; 0 or -errno */
-	bool has_arg;                                          /* name is "NAME:NS" */
-};
 
 /* nvmesim_run_now - the end's time on @q's CPU (CPU 0 for NULL) */
 uint64_t nvmesim_run_now(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
@@ -202,8 +184,8 @@ static inline void run_area(struct nvmesim_runner *r, struct nvmesim_run_queue *
 	area_move(&q->area, &q->area_last, &q->ios, t, d);
 }
 
-/* run_ring - write @q's SQ tail doorbell and stamp the commands it announced */
-static void run_ring(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
+/* nvmesim_run_ring - write @q's SQ tail doorbell and stamp the commands it announced */
+void nvmesim_run_ring(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
 {
 	uint64_t t;
 	unsigned int i;
@@ -214,54 +196,6 @@ static void run_ring(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
 		q->posted[i]->submit_ns = t;
 	q->nr_posted = 0;
 }
-
-/* sq_nothing - a policy step that does nothing */
-static void sq_nothing(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
-{
-	(void)r;
-	(void)q;
-}
-
-/* sq_every_posted - "every:K": ring once K commands wait for their doorbell */
-static void sq_every_posted(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
-{
-	if (q->nr_posted >= r->sq_k)
-		run_ring(r, q);
-}
-
-/*
- * sq_every_pass_done - "every:K" at the end of an issue pass: fewer than K
- * wait; they are announced only when nothing announced is in flight on the
- * queue, since then no completion would ever start another pass and the
- * remainder would wait forever (a closed loop shallower than K, the tail of
- * an open-loop job).
- */
-static void sq_every_pass_done(struct nvmesim_runner *r, struct nvmesim_run_queue *q)
-{
-	if (q->inflight == q->nr_posted)
-		run_ring(r, q);
-}
-
-/* sq_ring_deferred - "deferred": at a completion poll or wait, announce every queue's
- * posted commands (SPDK rings in spdk_nvme_qpair_process_completions) */
-static void sq_ring_deferred(struct nvmesim_runner *r)
-{
-	unsigned int q;
-
-	if (!r->sqp->deferred)
-		return;
-	for (q = 0; q < r->nr_queues; q++)
-		if (r->queues[q].nr_posted)
-			run_ring(r, &r->queues[q]);
-}
-
-static const struct nvmesim_run_sq_policy sq_policies[] = {
-	{ .name = "per-command", .posted = run_ring, .pass_done = run_ring },
-	{ .name = "batch", .posted = sq_nothing, .pass_done = run_ring },
-	{ .name = "deferred", .posted = sq_nothing, .pass_done = sq_nothing, .deferred = true },
-	{ .name = "every", .posted = sq_every_posted, .pass_done = sq_every_pass_done,
-	  .has_k = true },
-};
 
 /* run_io_error - tell about a failed I/O without an expect:, the first few per source */
 static void run_io_error(struct nvmesim_runner *r, struct nvmesim_run_slot *s, uint16_t status)
@@ -424,7 +358,7 @@ int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
 	/* Defensive: the posted list holds what the queue's sources can have in
 	 * flight, so it cannot fill; if it ever does, announce what is there. */
 	if (q->nr_posted == q->cap_posted)
-		run_ring(r, q);
+		nvmesim_run_ring(r, q);
 	err = nvmesim_host_submit(r->host, q->qid, cmd, len ? s->buf : NULL, len, run_done, s);
 	if (err)
 		return err;
@@ -447,17 +381,14 @@ int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
 	 * catch up with the last value written, so the un-announced backlog never
 	 * fills the queue whatever the policy. */
 	if (q->nr_posted + 1u >= r->host->qps[q->qid].entries)
-		run_ring(r, q);
+		nvmesim_run_ring(r, q);
 	else
 		r->sqp->posted(r, q);
 	return 0;
 }
 
-/* run_fail - put a message in the run's diag; returns @err */
-static int run_fail(struct nvmesim_runner *r, int err, const char *fmt, ...)
-	NVMESIM_PRINTF(3, 4);
-
-static int run_fail(struct nvmesim_runner *r, int err, const char *fmt, ...)
+/* nvmesim_run_fail - put a message in the run's diag; returns @err */
+int nvmesim_run_fail(struct nvmesim_runner *r, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -469,493 +400,10 @@ static int run_fail(struct nvmesim_runner *r, int err, const char *fmt, ...)
 	return err;
 }
 
-/* run_busy - runner commands in flight on any queue */
-static unsigned int run_busy(const struct nvmesim_runner *r)
-{
-	unsigned int q, n = 0;
-
-	for (q = 0; q < r->nr_queues; q++)
-		n += r->queues[q].inflight;
-	return n;
-}
-
-/*
- * run_stalled - a slice went by without a completion although commands are in
- * flight: reap every CQ in case an interrupt was lost (Linux's timeout path,
- * nvme_poll_irqdisable), then look at CSTS; 0 to keep waiting, -EIO on
- * CSTS.CFS, -ETIMEDOUT once nothing completed for the host's command timeout.
- */
-static int run_stalled(struct nvmesim_runner *r, uint64_t since, uint64_t now)
-{
-	unsigned int q;
-	int err;
-
-	for (q = 0; q < r->nr_queues; q++)
-		(void)nvmesim_host_reap(r->host, (uint16_t)q, 0);
-	err = nvmesim_host_check_fatal(r->host);
-	if (err == -EIO)
-		return run_fail(r, err, "controller fatal status (CSTS.CFS=1) with %u commands "
-				"in flight", run_busy(r));
-	if (err)
-		return run_fail(r, err, "CSTS reads 0xffffffff: the device is gone");
-	if (now - since >= NVMESIM_HOST_CMD_TIMEOUT_NS)
-		return run_fail(r, -ETIMEDOUT, "no completion for %llu s with %u commands in "
-				"flight", NVMESIM_HOST_CMD_TIMEOUT_NS / 1000000000ull, run_busy(r));
-	return 0;
-}
-
-/* struct stall_watch - a wait loop's watch for a controller that stopped completing */
-struct stall_watch {
-	uint64_t start;   /* runner completions when the wait began */
-	uint64_t since;   /* end time when the wait began */
-	uint64_t checked; /* when the stall was last checked */
-	uint64_t hi;      /* latest CPU clock seen (CPUs' clocks differ) */
-};
-
-/* stall_watch_init - start watching; returns the current end time */
-static uint64_t stall_watch_init(struct nvmesim_runner *r, struct stall_watch *w)
-{
-	w->start = r->completions;
-	w->since = w->checked = w->hi = nvmesim_end_now(r->end);
-	return w->since;
-}
-
-/*
- * stall_check - after one wait slice of a cq_wait_*() loop: store the end
- * time in *@now and return 1 with *@ret set when the loop should return (a
- * runner command completed, or run_stalled() gave a verdict); 0 to go on.
- * The stall is measured on the latest CPU clock seen.
- */
-static int stall_check(struct nvmesim_runner *r, struct stall_watch *w, uint64_t *now, int *ret)
-{
-	*ret = 0;
-	/* a stop request (signal) ends the wait; the loop then returns -EINTR */
-	if (r->cfg->stop && *r->cfg->stop)
-		return 1;
-	if (r->completions != w->start)
-		return 1;
-	*now = nvmesim_end_now(r->end);
-	if (*now > w->hi)
-		w->hi = *now;
-	if (w->hi - w->checked >= NVMESIM_RUN_STALL_SLICE_NS && run_busy(r)) {
-		w->checked = w->hi;
-		*ret = run_stalled(r, w->since, w->hi);
-		if (*ret || r->completions != w->start)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * wait_due - whether @deadline, when a source's next work is due, has come.  It is on the
- * clock of that source's CPU (r->next_q, nvmesim_run_due()), which waits for the device's
- * time to get there; the CPU a wait loop works on may be past it already (one that spent
- * the time polling), and a loop that returned on that clock would poll on without ever
- * letting the device reach the deadline.  The current CPU stays as it was.
- */
-static bool wait_due(struct nvmesim_runner *r, uint64_t deadline)
-{
-	unsigned int cpu;
-	bool due;
-
-	if (deadline == UINT64_MAX)
-		return false;
-	cpu = r->host->cur_cpu;
-	due = nvmesim_run_now(r, r->next_q) >= deadline;
-	if (cpu != UINT_MAX)
-		nvmesim_host_cpu(r->host, cpu);
-	return due;
-}
-
-/* run_slice - how long one wait may last towards @deadline from @now */
-static uint64_t run_slice(uint64_t now, uint64_t deadline, uint64_t max)
-{
-	uint64_t left = deadline > now ? deadline - now : 0;
-
-	return left < max ? left : max;
-}
-
-/* cq_wait_irq - "interrupt": wait for a vector, take it, reap its CQ; until a runner
- * command completed or @deadline passed; 0 or -errno */
-static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
-{
-	uint64_t now;
-	struct stall_watch w;
-	uint32_t vec = 0;
-	int ret;
-
-	sq_ring_deferred(r);
-	now = stall_watch_init(r, &w);
-	for (;;) {
-		if (wait_due(r, deadline))
-			return 0;
-		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, NVMESIM_RUN_STALL_SLICE_NS),
-				       &vec);
-		if (ret < 0)
-			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
-		if (ret == 1)
-			nvmesim_host_irq(r->host, vec);
-		if (stall_check(r, &w, &now, &ret))
-			return ret;
-	}
-}
-
-/*
- * cq_wait_poll - "poll": look at the busy CQs, and when they hold nothing let
- * the device catch up with the host's clock.  An empty look costs the CPU a
- * poll (host.poll_ns with a timing model), which moves its clock, so the
- * host spins at the rate its polls cost; an end that does not charge host
- * work gets a fixed slice (NVMESIM_RUN_POLL_NS) instead, or time would stand
- * still.  Until a runner command completed or @deadline passed; 0 or -errno.
- */
-static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
-{
-	uint64_t start = r->completions, now, before, slice;
-	struct stall_watch w;
-	unsigned int q;
-	uint32_t vec = 0;
-	bool polled;
-	int ret;
-
-	now = stall_watch_init(r, &w);
-	for (;;) {
-		sq_ring_deferred(r);
-		before = now;
-		polled = false;
-		for (q = 1; q < r->nr_queues; q++) {
-			if (!r->queues[q].inflight)
-				continue;
-			polled = true;
-			nvmesim_host_poll(r->host, (uint16_t)q);
-		}
-		if (r->completions != start)
-			return 0;
-		now = nvmesim_end_now(r->end);
-		if (wait_due(r, deadline))
-			return 0;
-		/* Nothing to poll (waiting for the next arrival, or for the admin
-		 * queue, which always interrupts): sleep until it is due. */
-		if (!polled)
-			slice = NVMESIM_RUN_STALL_SLICE_NS;
-		else
-			slice = now > before ? 0 : r->cfg->poll_ns;
-		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, slice), &vec);
-		if (ret < 0)
-			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
-		if (ret == 1)
-			nvmesim_host_irq(r->host, vec);
-		if (stall_check(r, &w, &now, &ret))
-			return ret;
-	}
-}
-
-/*
- * cq_wait_hybrid - "hybrid:NS": CQs with interrupts (IEN=1), but after the
- * host took a queue's interrupt and reaped, it keeps polling that CQ for NS
- * of end time (its CPU's clock) with the vector masked, the way NAPI or a
- * spin-before-sleep handler does: a poll that finds nothing costs the CPU a
- * poll, a vector of that queue asserted meanwhile is swallowed (not taken as
- * an interrupt, no handler cost), and when the window ends the queue is
- * reaped once more before its vector is unmasked (re-arm check, so a CQE
- * posted after the last poll is not stranded).  Other queues' interrupts are
- * taken as usual.  Until a runner command completed or @deadline passed; 0 or
- * -errno.
- */
-static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
-{
-	uint64_t start = r->completions, now, before, slice, t;
-	struct nvmesim_run_queue *rq;
-	struct stall_watch w;
-	unsigned int q;
-	uint32_t vec = 0;
-	bool polled;
-	int ret;
-
-	now = stall_watch_init(r, &w);
-	for (;;) {
-		sq_ring_deferred(r);
-		before = nvmesim_end_now(r->end);
-		polled = false;
-		for (q = 1; q < r->nr_queues; q++) {
-			rq = &r->queues[q];
-			if (!rq->poll_until)
-				continue;
-			t = nvmesim_run_now(r, rq);
-			if (t >= rq->poll_until || !rq->inflight) {
-				/* window over: re-arm check, then unmask */
-				rq->poll_until = 0;
-				(void)nvmesim_host_reap(r->host, (uint16_t)q, 0);
-				continue;
-			}
-			polled = true;
-			nvmesim_host_poll(r->host, (uint16_t)q);
-		}
-		if (r->completions != start)
-			return 0;
-		now = nvmesim_end_now(r->end);
-		if (wait_due(r, deadline))
-			return 0;
-		if (!polled)
-			slice = NVMESIM_RUN_STALL_SLICE_NS;
-		else
-			slice = now > before ? 0 : r->cfg->poll_ns;
-		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, slice), &vec);
-		if (ret < 0)
-			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
-		if (ret == 1) {
-			rq = vec && vec < r->nr_queues ? &r->queues[vec] : NULL;
-			if (rq && rq->poll_until) {
-				r->masked_irqs++;
-			} else {
-				nvmesim_host_irq(r->host, vec);
-				if (rq)
-					rq->poll_until = nvmesim_run_now(r, rq) + r->hybrid_ns;
-			}
-		}
-		if (stall_check(r, &w, &now, &ret))
-			return ret;
-	}
-}
-
-/* cq_wait_manual - init: manual: only time passes (the trace owns the registers) */
-static int cq_wait_manual(struct nvmesim_runner *r, uint64_t deadline)
-{
-	uint64_t now = nvmesim_end_now(r->end);
-	int ret;
-
-	while (now < deadline && !(r->cfg->stop && *r->cfg->stop)) {
-		ret = nvmesim_end_wait(r->end, deadline - now, NULL);
-		if (ret < 0)
-			return run_fail(r, ret, "waiting for the controller failed: error %d", ret);
-		now = nvmesim_end_now(r->end);
-	}
-	return 0;
-}
-
-static const struct nvmesim_run_cq_policy cq_policies[] = {
-	{ .name = "interrupt", .interrupts = true, .wait = cq_wait_irq },
-	{ .name = "poll", .interrupts = false, .wait = cq_wait_poll },
-	{ .name = "hybrid", .interrupts = true, .wait = cq_wait_hybrid, .has_arg = true },
-};
-
-static const struct nvmesim_run_cq_policy cq_manual = {
-	.name = "manual", .interrupts = false, .wait = cq_wait_manual,
-};
-
-/*
- * nvmesim_run_policy_arg - whether @text names policy @name: "NAME" when
- * @has_arg is false, "NAME:N" with N a decimal number 1..@max when it is
- * true (N in @arg); returns true on a match.
- */
-bool nvmesim_run_policy_arg(const char *text, const char *name, bool has_arg, uint64_t max,
-			    uint64_t *arg)
-{
-	size_t len = strlen(name);
-	const char *p;
-	uint64_t v = 0;
-
-	if (strncmp(text, name, len))
-		return false;
-	if (!has_arg)
-		return text[len] == 0;
-	if (text[len] != ':' || !text[len + 1])
-		return false;
-	for (p = text + len + 1; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v > max)
-			return false;
-	}
-	if (!v)
-		return false;
-	if (arg)
-		*arg = v;
-	return true;
-}
-
-/* run_find_sq - the SQ doorbell policy named @name (its K in @k), or NULL */
-static const struct nvmesim_run_sq_policy *run_find_sq(const char *name, unsigned int *k)
-{
-	unsigned int i;
-	uint64_t v = 1;
-
-	for (i = 0; i < NVMESIM_ARRAY_SIZE(sq_policies); i++) {
-		if (!nvmesim_run_policy_arg(name, sq_policies[i].name, sq_policies[i].has_k, 65535,
-					    &v))
-			continue;
-		if (k)
-			*k = (unsigned int)v;
-		return &sq_policies[i];
-	}
-	return NULL;
-}
-
-/* run_find_cq - the completion policy named @name (its argument in @arg), or NULL */
-static const struct nvmesim_run_cq_policy *run_find_cq(const char *name, uint64_t *arg)
-{
-	unsigned int i;
-	uint64_t v = 0;
-
-	for (i = 0; i < NVMESIM_ARRAY_SIZE(cq_policies); i++) {
-		if (!nvmesim_run_policy_arg(name, cq_policies[i].name, cq_policies[i].has_arg,
-					    NVMESIM_RUN_HYBRID_MAX_NS, &v))
-			continue;
-		if (arg)
-			*arg = v;
-		return &cq_policies[i];
-	}
-	return NULL;
-}
-
-/* coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions, TIME_US 0-25500
- * in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of Interrupt Coalescing,
- * NVMe 2.0 §5.27.1, Feature 08h); true and the two values if @text is one */
-static bool coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
-{
-	unsigned long v[2] = { 0, 0 };
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		if (*text < '0' || *text > '9')
-			return false;
-		for (; *text >= '0' && *text <= '9'; text++) {
-			v[i] = v[i] * 10 + (unsigned long)(*text - '0');
-			if (v[i] > 25500)
-				return false;
-		}
-		if (*text != (i ? '\0' : ','))
-			return false;
-		text++;
-	}
-	if (v[0] < 1 || v[0] > 256 || v[1] % 100)
-		return false;
-	*thr = (unsigned int)v[0];
-	*time_us = (unsigned int)v[1];
-	return true;
-}
-
-/*
- * off_queue_next - the next I/O queue ID of host.coalescing_off_queues ("none" or "2,4",
- * checked by the trace reader) at *@p into @qid, moving *@p past it; false at the end
- */
-static bool off_queue_next(const char **p, unsigned long *qid)
-{
-	const char *s = *p;
-	char *end;
-
-	if (!s[0] || !strcmp(s, "none"))
-		return false;
-	*qid = strtoul(s, &end, 10);
-	*p = *end == ',' ? end + 1 : end;
-	return end != s;
-}
-
-/* run_find_shadow - the shadow doorbell mode named @name (empty: off), or -1 */
-static int run_find_shadow(const char *name)
-{
-	if (!name[0] || !strcmp(name, "off"))
-		return NVMESIM_SHADOW_OFF;
-	if (!strcmp(name, "linux"))
-		return NVMESIM_SHADOW_LINUX;
-	if (!strcmp(name, "spdk"))
-		return NVMESIM_SHADOW_SPDK;
-	return -1;
-}
-
-/* run_find_cqdb - the CQ head doorbell policy named @name (its K in @k), or -1 */
-static int run_find_cqdb(const char *name, unsigned int *k)
-{
-	static const char *const names[] = {
-		[NVMESIM_CQDB_PER_REAP] = "per-reap",
-		[NVMESIM_CQDB_PER_CQE] = "per-cqe",
-		[NVMESIM_CQDB_CAPPED] = "capped",
-	};
-	uint64_t v = 1;
-	unsigned int i;
-
-	if (k)
-		*k = 0;
-	for (i = 0; i < NVMESIM_ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return (int)i;
-	if (!nvmesim_run_policy_arg(name, "lazy", true, 65535, &v))
-		return -1;
-	if (k)
-		*k = (unsigned int)v;
-	return NVMESIM_CQDB_LAZY;
-}
-
 /* nvmesim_runner_nr_jobs - generator jobs plus one for explicit operations */
 unsigned int nvmesim_runner_nr_jobs(const struct nvmesim_trace_settings *set)
 {
 	return set->nr_jobs + (set->has_ops ? 1u : 0u);
-}
-
-/* nvmesim_runner_policies - validate the policy names of @set; 0 or -EINVAL */
-int nvmesim_runner_policies(const struct nvmesim_trace_settings *set, bool *irq,
-			    struct nvmesim_diag *diag)
-{
-	const struct nvmesim_trace_host *h = &set->host;
-	const struct nvmesim_run_cq_policy *cq = run_find_cq(h->completion[0] ? h->completion :
-							     "interrupt", NULL);
-	unsigned int thr, us, i;
-	unsigned long qid;
-	const char *p;
-
-	if (!cq) {
-		nvmesim_diag_set(diag, "host.completion: expected interrupt, poll or hybrid:NS, "
-				 "got '%s'", h->completion);
-		return -EINVAL;
-	}
-	if (h->sq_doorbell[0] && !run_find_sq(h->sq_doorbell, NULL)) {
-		nvmesim_diag_set(diag, "host.sq_doorbell: expected per-command, batch, deferred or "
-				 "every:K, got '%s'", h->sq_doorbell);
-		return -EINVAL;
-	}
-	if (h->cq_doorbell[0] && run_find_cqdb(h->cq_doorbell, NULL) < 0) {
-		nvmesim_diag_set(diag, "host.cq_doorbell: expected per-reap, per-cqe, capped or "
-				 "lazy:K, got '%s'", h->cq_doorbell);
-		return -EINVAL;
-	}
-	if (h->shadow_doorbell[0] && run_find_shadow(h->shadow_doorbell) < 0) {
-		nvmesim_diag_set(diag, "host.shadow_doorbell: expected off, linux or spdk, "
-				 "got '%s'", h->shadow_doorbell);
-		return -EINVAL;
-	}
-	if (h->shadow_admin[0] && strcmp(h->shadow_admin, "off") && strcmp(h->shadow_admin, "on")) {
-		nvmesim_diag_set(diag, "host.shadow_admin: expected off or on, got '%s'",
-				 h->shadow_admin);
-		return -EINVAL;
-	}
-	if (h->arbitration[0] && strcmp(h->arbitration, "rr") && strcmp(h->arbitration, "wrr")) {
-		nvmesim_diag_set(diag, "host.arbitration: expected rr or wrr, got '%s'",
-				 h->arbitration);
-		return -EINVAL;
-	}
-	for (i = 0; i < set->nr_jobs; i++) {
-		if (set->jobs[i].priority && strcmp(h->arbitration, "wrr")) {
-			nvmesim_diag_set(diag, "jobs.%u.priority: a queue priority counts only "
-					 "with host.arbitration: wrr (NVMe 2.0 §3.4.2.2)", i);
-			return -EINVAL;
-		}
-	}
-	if (h->coalescing[0] && strcmp(h->coalescing, "off") &&
-	    !coalescing_parse(h->coalescing, &thr, &us)) {
-		nvmesim_diag_set(diag, "host.coalescing: expected off or THR,TIME_US (THR 1-256, "
-				 "TIME_US 0-25500 in steps of 100), got '%s'", h->coalescing);
-		return -EINVAL;
-	}
-	for (p = h->coalescing_off_queues; off_queue_next(&p, &qid);) {
-		if (qid < 1 || qid > h->queues) {
-			nvmesim_diag_set(diag, "host.coalescing_off_queues: queue %lu: the I/O "
-					 "queues are 1..%u (host.queues)", qid, h->queues);
-			return -EINVAL;
-		}
-	}
-	if (irq)
-		*irq = cq->interrupts;
-	return 0;
 }
 
 /* run_pages - bytes of @n whole 4 KiB pages holding @len bytes each */
@@ -1096,7 +544,7 @@ static int run_loop(struct nvmesim_runner *r)
 
 	for (;;) {
 		if (r->cfg->stop && *r->cfg->stop)
-			return run_fail(r, -EINTR, "interrupted");
+			return nvmesim_run_fail(r, -EINTR, "interrupted");
 		next = UINT64_MAX;
 		all_done = true;
 		for (i = 0; i < r->nr_srcs; i++) {
@@ -1115,9 +563,9 @@ static int run_loop(struct nvmesim_runner *r)
 			return 0;
 		/* Every source waits for a completion or a time; with neither in
 		 * sight the loop would never end. */
-		if (next == UINT64_MAX && !run_busy(r))
-			return run_fail(r, -EIO, "internal error: the runner has nothing in flight "
-					"and nothing due");
+		if (next == UINT64_MAX && !nvmesim_run_busy(r))
+			return nvmesim_run_fail(r, -EIO, "internal error: the runner has nothing "
+						"in flight and nothing due");
 		err = r->cqp->wait(r, next);
 		if (err)
 			return err;
@@ -1205,7 +653,7 @@ static void run_results(struct nvmesim_runner *r, const struct nvmesim_host_stat
  * 2.0 §5.8); 0 or -errno with r->diag */
 static int run_shadow(struct nvmesim_runner *r, const struct nvmesim_trace_settings *set)
 {
-	int mode = run_find_shadow(set->host.shadow_doorbell);
+	int mode = nvmesim_run_find_shadow(set->host.shadow_doorbell);
 	int err;
 
 	if (mode <= NVMESIM_SHADOW_OFF)
@@ -1213,15 +661,17 @@ static int run_shadow(struct nvmesim_runner *r, const struct nvmesim_trace_setti
 	err = nvmesim_host_set_shadow(r->host, (enum nvmesim_host_shadow)mode,
 				      !strcmp(set->host.shadow_admin, "on"));
 	if (err == -EOPNOTSUPP)
-		return run_fail(r, -EINVAL, "%s: host.shadow_doorbell: %s: the controller does "
-				"not support Doorbell Buffer Config (Identify OACS bit 8 clear, "
-				"NVMe 2.0 §5.8)", r->path, set->host.shadow_doorbell);
+		return nvmesim_run_fail(r, -EINVAL, "%s: host.shadow_doorbell: %s: the controller "
+					"does not support Doorbell Buffer Config (Identify OACS "
+					"bit 8 clear, NVMe 2.0 §5.8)", r->path,
+					set->host.shadow_doorbell);
 	if (err > 0)
-		return run_fail(r, -EIO, "%s: host.shadow_doorbell: Doorbell Buffer Config failed "
-				"with status 0x%x", r->path, (unsigned int)err);
+		return nvmesim_run_fail(r, -EIO, "%s: host.shadow_doorbell: Doorbell Buffer "
+					"Config failed with status 0x%x", r->path,
+					(unsigned int)err);
 	if (err < 0)
-		return run_fail(r, err, "%s: host.shadow_doorbell: Doorbell Buffer Config: %s",
-				r->path, strerror(-err));
+		return nvmesim_run_fail(r, err, "%s: host.shadow_doorbell: Doorbell Buffer "
+					"Config: %s", r->path, strerror(-err));
 	return 0;
 }
 
@@ -1237,7 +687,7 @@ static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_s
 	const char *p;
 	int err;
 
-	if (!coalescing_parse(set->host.coalescing, &thr, &us))
+	if (!nvmesim_run_coalescing_parse(set->host.coalescing, &thr, &us))
 		return 0;       /* off (the settings were checked before) */
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.opcode = NVMESIM_ADM_SET_FEATURES;
@@ -1246,19 +696,20 @@ static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_s
 	cmd.cdw11 = ((thr - 1u) & 0xffu) | (us / 100u) << 8;
 	err = nvmesim_host_exec(r->host, 0, &cmd, NULL, 0, NULL);
 	if (err > 0)
-		return run_fail(r, -EIO, "%s: host.coalescing: Set Features Interrupt Coalescing "
-				"failed with status 0x%x", r->path, (unsigned int)err);
+		return nvmesim_run_fail(r, -EIO, "%s: host.coalescing: Set Features Interrupt "
+					"Coalescing failed with status 0x%x", r->path,
+					(unsigned int)err);
 	if (err < 0)
-		return run_fail(r, err, "%s: host.coalescing: Set Features Interrupt Coalescing: "
-				"%s", r->path, strerror(-err));
+		return nvmesim_run_fail(r, err, "%s: host.coalescing: Set Features Interrupt "
+					"Coalescing: %s", r->path, strerror(-err));
 	/* the opt-outs: Interrupt Vector Configuration (09h) with CD = 1 on each listed
 	 * queue's vector, so its completions interrupt at once (NVMe 2.0 §5.27.1, Feature 09h);
 	 * polled CQs have no vector to configure */
-	for (p = set->host.coalescing_off_queues; off_queue_next(&p, &qid);) {
+	for (p = set->host.coalescing_off_queues; nvmesim_run_off_queue_next(&p, &qid);) {
 		if (qid > r->host->nr_io)
-			return run_fail(r, -EINVAL, "%s: host.coalescing_off_queues: queue %lu: "
-					"the controller granted %u I/O queues", r->path, qid,
-					r->host->nr_io);
+			return nvmesim_run_fail(r, -EINVAL, "%s: host.coalescing_off_queues: "
+						"queue %lu: the controller granted %u I/O queues",
+						r->path, qid, r->host->nr_io);
 		qp = &r->host->qps[qid];
 		if (!qp->ien)
 			continue;
@@ -1269,14 +720,14 @@ static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_s
 		cmd.cdw11 = (uint32_t)qp->vector | 1u << 16;
 		err = nvmesim_host_exec(r->host, 0, &cmd, NULL, 0, NULL);
 		if (err > 0)
-			return run_fail(r, -EIO, "%s: host.coalescing_off_queues: Set Features "
-					"Interrupt Vector Configuration (vector %u) failed with "
-					"status 0x%x", r->path, (unsigned int)qp->vector,
-					(unsigned int)err);
+			return nvmesim_run_fail(r, -EIO, "%s: host.coalescing_off_queues: Set "
+						"Features Interrupt Vector Configuration (vector "
+						"%u) failed with status 0x%x", r->path,
+						(unsigned int)qp->vector, (unsigned int)err);
 		if (err < 0)
-			return run_fail(r, err, "%s: host.coalescing_off_queues: Set Features "
-					"Interrupt Vector Configuration: %s", r->path,
-					strerror(-err));
+			return nvmesim_run_fail(r, err, "%s: host.coalescing_off_queues: Set "
+						"Features Interrupt Vector Configuration: %s",
+						r->path, strerror(-err));
 	}
 	return 0;
 }
@@ -1292,9 +743,9 @@ static int run_setup(struct nvmesim_runner *r, const struct nvmesim_trace_settin
 		err = nvmesim_runner_policies(set, NULL, r->diag);
 		if (err)
 			return err;
-		r->sqp = run_find_sq(sq, &r->sq_k);
-		cqdb = run_find_cqdb(set->host.cq_doorbell[0] ? set->host.cq_doorbell :
-				     "per-reap", &k);
+		r->sqp = nvmesim_run_find_sq(sq, &r->sq_k);
+		cqdb = nvmesim_run_find_cqdb(set->host.cq_doorbell[0] ? set->host.cq_doorbell :
+					     "per-reap", &k);
 		nvmesim_host_set_cqdb(r->host, (enum nvmesim_host_cqdb)cqdb, k);
 		err = run_shadow(r, set);
 		if (err)
@@ -1302,15 +753,16 @@ static int run_setup(struct nvmesim_runner *r, const struct nvmesim_trace_settin
 		err = run_coalescing(r, set);
 		if (err)
 			return err;
-		r->cqp = run_find_cq(set->host.completion[0] ? set->host.completion :
-				     "interrupt", &r->hybrid_ns);
+		r->cqp = nvmesim_run_find_cq(set->host.completion[0] ? set->host.completion :
+					     "interrupt", &r->hybrid_ns);
 	} else {
 		if (set->nr_jobs)
-			return run_fail(r, -EINVAL, "%s: init: manual plays explicit mmio and wait "
-					"operations only, but the trace has %u job%s", r->path,
-					set->nr_jobs, set->nr_jobs == 1 ? "" : "s");
-		r->sqp = &sq_policies[0];
-		r->cqp = &cq_manual;
+			return nvmesim_run_fail(r, -EINVAL, "%s: init: manual plays explicit mmio "
+						"and wait operations only, but the trace has %u "
+						"job%s", r->path, set->nr_jobs,
+						set->nr_jobs == 1 ? "" : "s");
+		r->sqp = nvmesim_run_find_sq("per-command", NULL);
+		r->cqp = &nvmesim_run_cq_manual;
 	}
 	err = run_queues_init(r);
 	if (err)
