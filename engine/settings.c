@@ -111,6 +111,34 @@ int nvmesim_parse_u64(const char *text, uint64_t *v)
 	return 0;
 }
 
+/* nvmesim_parse_coalescing - "THR,TIME_US" of host.coalescing: THR 1-256 completions,
+ * TIME_US 0-25500 in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of
+ * Interrupt Coalescing, NVMe 2.0 §5.27.1, Feature 08h); true and the two values if @text is
+ * one (the trace reader checks the setting with it, the runner reads it) */
+bool nvmesim_parse_coalescing(const char *text, unsigned int *thr, unsigned int *time_us)
+{
+	unsigned long v[2] = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*text < '0' || *text > '9')
+			return false;
+		for (; *text >= '0' && *text <= '9'; text++) {
+			v[i] = v[i] * 10 + (unsigned long)(*text - '0');
+			if (v[i] > 25500)
+				return false;
+		}
+		if (*text != (i ? '\0' : ','))
+			return false;
+		text++;
+	}
+	if (v[0] < 1 || v[0] > 256 || v[1] % 100)
+		return false;
+	*thr = (unsigned int)v[0];
+	*time_us = (unsigned int)v[1];
+	return true;
+}
+
 /* struct unit - a suffix and what it multiplies by */
 struct unit {
 	const char *name;

@@ -15,6 +15,7 @@
 #ifndef NVMESIM_ENGINE_SETTINGS_H
 #define NVMESIM_ENGINE_SETTINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,11 @@ NVMESIM_PRIV int nvmesim_parse_size(const char *text, uint64_t *bytes);
 
 /* nvmesim_parse_u64 - decimal or 0x hex, whole string; 0 or -EINVAL */
 NVMESIM_PRIV int nvmesim_parse_u64(const char *text, uint64_t *v);
+
+/* nvmesim_parse_coalescing - "THR,TIME_US" of host.coalescing (Interrupt Coalescing,
+ * Feature 08h) into @thr and @time_us; false if @text is not one */
+NVMESIM_PRIV bool nvmesim_parse_coalescing(const char *text, unsigned int *thr,
+					   unsigned int *time_us);
 
 /* nvmesim_yaml_load_settings - read a whole YAML file whose nested mappings are
  * paths into @t (scalars only; sequences are an error); 0, -errno, or -EINVAL

@@ -335,6 +335,28 @@ static int op_from_item(struct nvmesim_trace *t, size_t len, struct nvmesim_trac
 	return r;
 }
 
+/* skip_blank_lines - from the read position, step over blank and comment lines to the next
+ * content line, into @l with its indent in @ind; 1, 0 at the end of the file, or -errno */
+static int skip_blank_lines(struct nvmesim_trace *t, struct tline *l, size_t *ind,
+			    struct nvmesim_diag *diag)
+{
+	bool blank;
+	int r;
+
+	for (;;) {
+		r = line_at(t, 0, l);
+		if (r < 0)
+			return line_io_err(t, r, diag);
+		if (r)
+			return 0;
+		*ind = line_indent(l, &blank);
+		if (!blank)
+			return 1;
+		t->pos += l->next;
+		t->line++;
+	}
+}
+
 /* after_ops_lines - a line that ends the sequence: only the end of the document may follow */
 static int after_ops_lines(struct nvmesim_trace *t, const struct tline *l0, size_t ind,
 			   struct nvmesim_diag *diag)
@@ -343,7 +365,7 @@ static int after_ops_lines(struct nvmesim_trace *t, const struct tline *l0, size
 	struct tpos p = { t->line, (unsigned int)ind + 1 };
 	char got[72];
 	size_t k;
-	bool blank, ended = false;
+	bool ended = false;
 	int r;
 
 	for (;;) {
@@ -370,17 +392,12 @@ static int after_ops_lines(struct nvmesim_trace *t, const struct tline *l0, size
 						 "got '%s'" : "expected '- ' items of the ops "
 						 "sequence, got '%s'", got);
 		}
-		/* skip blank and comment lines up to the next content line */
-		do {
-			t->pos += l.next;
-			t->line++;
-			r = line_at(t, 0, &l);
-			if (r < 0)
-				return line_io_err(t, r, diag);
-			if (r)
-				return 0;
-			ind = line_indent(&l, &blank);
-		} while (blank);
+		/* on to the next content line */
+		t->pos += l.next;
+		t->line++;
+		r = skip_blank_lines(t, &l, &ind, diag);
+		if (r <= 0)
+			return r;
 		p.line = t->line;
 		p.col = (unsigned int)ind + 1;
 	}
@@ -408,18 +425,9 @@ int nvmesim_trace_next_op_lines(struct nvmesim_trace *t, struct nvmesim_trace_op
 		ind = t->ahead_ind;
 		t->ahead = false;
 	} else {
-		for (;;) {
-			r = line_at(t, 0, &l);
-			if (r < 0)
-				return line_io_err(t, r, diag);
-			if (r)
-				return 0;
-			ind = line_indent(&l, &blank);
-			if (!blank)
-				break;
-			t->pos += l.next;
-			t->line++;
-		}
+		r = skip_blank_lines(t, &l, &ind, diag);
+		if (r <= 0)
+			return r;
 	}
 	first_len = l.len;
 	first_next = l.next;

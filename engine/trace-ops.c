@@ -246,8 +246,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 	case K_AT:
 		if (nvmesim_parse_time(v, &b->at) || b->at > INT64_MAX)
 			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a time (ns, us, ms, s), "
-						 "got '%s'",
+						 "expected a time (ns, us, ms, s), got '%s'",
 						 nvmesim_quote(v, q, sizeof(q)));
 		if (t->last_at >= 0 && b->at < (uint64_t)t->last_at)
 			return nvmesim_trace_err(t->path, diag, vp, k,
@@ -277,16 +276,14 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 	case K_DATA:
 		if (nvmesim_parse_size(v, &x) || x > TRACE_DATA_MAX)
 			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a size up to 16MiB, got "
-						 "'%s'",
+						 "expected a size up to 16MiB, got '%s'",
 						 nvmesim_quote(v, q, sizeof(q)));
 		op->data_bytes = (uint32_t)x;
 		break;
 	case K_EXPECT:
 		if (strlen(v) >= sizeof(b->expect))
 			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a status or a value, got "
-						 "'%s'",
+						 "expected a status or a value, got '%s'",
 						 nvmesim_quote(v, q, sizeof(q)));
 		strcpy(b->expect, v);
 		break;
@@ -334,8 +331,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 	case K_WAIT:
 		if (nvmesim_parse_time(v, &op->value))
 			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a time (ns, us, ms, s), "
-						 "got '%s'",
+						 "expected a time (ns, us, ms, s), got '%s'",
 						 nvmesim_quote(v, q, sizeof(q)));
 		break;
 	case K_PRP_OFFSET:
@@ -373,8 +369,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 	case K_WITHIN:
 		if (nvmesim_parse_time(v, &b->within) || b->within > INT64_MAX)
 			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a time (ns, us, ms, s), "
-						 "got '%s'",
+						 "expected a time (ns, us, ms, s), got '%s'",
 						 nvmesim_quote(v, q, sizeof(q)));
 		break;
 	}
@@ -444,8 +439,7 @@ static int op_expect_map(struct nvmesim_trace *t, struct nvmesim_yaml *y, struct
 		b->alt_pos[i] = nvmesim_trace_mark_pos(y, &y->ev.start_mark);
 		if (strlen(v) >= sizeof(b->alt[i]))
 			return nvmesim_trace_err(t->path, diag, b->alt_pos[i], "expect",
-						 "expected a "
-						 "status or a value, got '%s'",
+						 "expected a status or a value, got '%s'",
 						 nvmesim_quote(v, q, sizeof(q)));
 		strcpy(b->alt[i], v);
 		b->alt_have |= 1u << i;
@@ -629,10 +623,9 @@ static int op_verify(struct nvmesim_trace *t, const struct op_build *b,
 	    t->s.ns[op->nsid - 1].discard_data)
 		return nvmesim_trace_err(t->path, diag,
 					 b->have & KB(K_VERIFY) ? b->key[K_VERIFY] : b->pos,
-					 "verify",
-					 "expected a namespace that keeps its data, got namespace "
-					 "%u with data: discard (it drops what is written)",
-					 op->nsid);
+					 "verify", "expected a namespace that keeps its data, got "
+					 "namespace %u with data: discard (it drops what is "
+					 "written)", op->nsid);
 	return 0;
 }
 

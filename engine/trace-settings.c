@@ -179,33 +179,6 @@ static bool policy_num(const char *text, const char *name, uint64_t max)
 	return v != 0;
 }
 
-/* coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions, TIME_US 0-25500
- * in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of Interrupt Coalescing,
- * NVMe 2.0 §5.27.1, Feature 08h); true and the two values if @text is one */
-static bool coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
-{
-	unsigned long v[2] = { 0, 0 };
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		if (*text < '0' || *text > '9')
-			return false;
-		for (; *text >= '0' && *text <= '9'; text++) {
-			v[i] = v[i] * 10 + (unsigned long)(*text - '0');
-			if (v[i] > 25500)
-				return false;
-		}
-		if (*text != (i ? '\0' : ','))
-			return false;
-		text++;
-	}
-	if (v[0] < 1 || v[0] > 256 || v[1] % 100)
-		return false;
-	*thr = (unsigned int)v[0];
-	*time_us = (unsigned int)v[1];
-	return true;
-}
-
 /* policy_ok - whether @field is one of policy @i's values */
 static bool policy_ok(unsigned int i, const char *field)
 {
@@ -215,7 +188,7 @@ static bool policy_ok(unsigned int i, const char *field)
 		if (!strcmp(field, policies[i].values[j]))
 			return true;
 	if (!strcmp(policies[i].path, "host.coalescing"))
-		return coalescing_parse(field, &thr, &us);
+		return nvmesim_parse_coalescing(field, &thr, &us);
 	for (j = 0; j < NVMESIM_ARRAY_SIZE(policies[i].with_arg) && policies[i].with_arg[j]; j++)
 		if (policy_num(field, policies[i].with_arg[j], policies[i].max))
 			return true;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/settings.h"
 #include "host/runner-internal.h"
 
 /* sq_nothing - a policy step that does nothing */
@@ -172,13 +173,34 @@ static uint64_t run_slice(uint64_t now, uint64_t deadline, uint64_t max)
 	return left < max ? left : max;
 }
 
+/* wait_end - let the end run for @ns or until an interrupt (its vector in @vec); 1 with an
+ * interrupt, 0 without, or -errno with the run's diag set */
+static int wait_end(struct nvmesim_runner *r, uint64_t ns, uint32_t *vec)
+{
+	int ret = nvmesim_end_wait(r->end, ns, vec);
+
+	if (ret < 0)
+		return nvmesim_run_fail(r, ret, "waiting for the controller failed: error %d", ret);
+	return ret;
+}
+
+/* wait_irq - wait_end(), and take the interrupt if one came; 0 or -errno */
+static int wait_irq(struct nvmesim_runner *r, uint64_t ns)
+{
+	uint32_t vec = 0;
+	int ret = wait_end(r, ns, &vec);
+
+	if (ret == 1)
+		nvmesim_host_irq(r->host, vec);
+	return ret < 0 ? ret : 0;
+}
+
 /* cq_wait_irq - "interrupt": wait for a vector, take it, reap its CQ; until a runner
  * command completed or @deadline passed; 0 or -errno */
 static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
 {
 	uint64_t now;
 	struct stall_watch w;
-	uint32_t vec = 0;
 	int ret;
 
 	sq_ring_deferred(r);
@@ -186,13 +208,9 @@ static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
 	for (;;) {
 		if (wait_due(r, deadline))
 			return 0;
-		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, NVMESIM_RUN_STALL_SLICE_NS),
-				       &vec);
+		ret = wait_irq(r, run_slice(now, deadline, NVMESIM_RUN_STALL_SLICE_NS));
 		if (ret < 0)
-			return nvmesim_run_fail(r, ret, "waiting for the controller failed: error "
-						"%d", ret);
-		if (ret == 1)
-			nvmesim_host_irq(r->host, vec);
+			return ret;
 		if (stall_check(r, &w, &now, &ret))
 			return ret;
 	}
@@ -211,7 +229,6 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 	uint64_t start = r->completions, now, before, slice;
 	struct stall_watch w;
 	unsigned int q;
-	uint32_t vec = 0;
 	bool polled;
 	int ret;
 
@@ -237,12 +254,9 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 			slice = NVMESIM_RUN_STALL_SLICE_NS;
 		else
 			slice = now > before ? 0 : r->cfg->poll_ns;
-		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, slice), &vec);
+		ret = wait_irq(r, run_slice(now, deadline, slice));
 		if (ret < 0)
-			return nvmesim_run_fail(r, ret, "waiting for the controller failed: error "
-						"%d", ret);
-		if (ret == 1)
-			nvmesim_host_irq(r->host, vec);
+			return ret;
 		if (stall_check(r, &w, &now, &ret))
 			return ret;
 	}
@@ -298,10 +312,9 @@ static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
 			slice = NVMESIM_RUN_STALL_SLICE_NS;
 		else
 			slice = now > before ? 0 : r->cfg->poll_ns;
-		ret = nvmesim_end_wait(r->end, run_slice(now, deadline, slice), &vec);
+		ret = wait_end(r, run_slice(now, deadline, slice), &vec);
 		if (ret < 0)
-			return nvmesim_run_fail(r, ret, "waiting for the controller failed: error "
-						"%d", ret);
+			return ret;
 		if (ret == 1) {
 			rq = vec && vec < r->nr_queues ? &r->queues[vec] : NULL;
 			if (rq && rq->poll_until) {
@@ -324,10 +337,9 @@ static int cq_wait_manual(struct nvmesim_runner *r, uint64_t deadline)
 	int ret;
 
 	while (now < deadline && !(r->cfg->stop && *r->cfg->stop)) {
-		ret = nvmesim_end_wait(r->end, deadline - now, NULL);
+		ret = wait_end(r, deadline - now, NULL);
 		if (ret < 0)
-			return nvmesim_run_fail(r, ret, "waiting for the controller failed: error "
-						"%d", ret);
+			return ret;
 		now = nvmesim_end_now(r->end);
 	}
 	return 0;
@@ -407,34 +419,6 @@ const struct nvmesim_run_cq_policy *nvmesim_run_find_cq(const char *name, uint64
 		return &cq_policies[i];
 	}
 	return NULL;
-}
-
-/* nvmesim_run_coalescing_parse - "THR,TIME_US" of host.coalescing: THR 1-256 completions,
- * TIME_US 0-25500 in steps of 100 (the 8-bit 0's based THR and 100 us TIME fields of
- * Interrupt Coalescing, NVMe 2.0 §5.27.1, Feature 08h); true and the two values if @text is
- * one */
-bool nvmesim_run_coalescing_parse(const char *text, unsigned int *thr, unsigned int *time_us)
-{
-	unsigned long v[2] = { 0, 0 };
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		if (*text < '0' || *text > '9')
-			return false;
-		for (; *text >= '0' && *text <= '9'; text++) {
-			v[i] = v[i] * 10 + (unsigned long)(*text - '0');
-			if (v[i] > 25500)
-				return false;
-		}
-		if (*text != (i ? '\0' : ','))
-			return false;
-		text++;
-	}
-	if (v[0] < 1 || v[0] > 256 || v[1] % 100)
-		return false;
-	*thr = (unsigned int)v[0];
-	*time_us = (unsigned int)v[1];
-	return true;
 }
 
 /*
@@ -538,7 +522,7 @@ int nvmesim_runner_policies(const struct nvmesim_trace_settings *set, bool *irq,
 		}
 	}
 	if (h->coalescing[0] && strcmp(h->coalescing, "off") &&
-	    !nvmesim_run_coalescing_parse(h->coalescing, &thr, &us)) {
+	    !nvmesim_parse_coalescing(h->coalescing, &thr, &us)) {
 		nvmesim_diag_set(diag, "host.coalescing: expected off or THR,TIME_US (THR 1-256, "
 				 "TIME_US 0-25500 in steps of 100), got '%s'", h->coalescing);
 		return -EINVAL;

@@ -357,11 +357,6 @@ NVMESIM_PRIV int nvmesim_run_find_shadow(const char *name);
 /* nvmesim_run_find_cqdb - the CQ head doorbell policy named @name (its K in @k), or -1 */
 NVMESIM_PRIV int nvmesim_run_find_cqdb(const char *name, unsigned int *k);
 
-/* nvmesim_run_coalescing_parse - "THR,TIME_US" of host.coalescing into @thr and @time_us;
- * false if it is not one */
-NVMESIM_PRIV bool nvmesim_run_coalescing_parse(const char *text, unsigned int *thr,
-					       unsigned int *time_us);
-
 /* nvmesim_run_off_queue_next - the next queue id of a host.coalescing_off_queues list at
  * *@p into @qid, advancing *@p; false at its end */
 NVMESIM_PRIV bool nvmesim_run_off_queue_next(const char **p, unsigned long *qid);

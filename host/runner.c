@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/settings.h"
 #include "host/runner-internal.h"
 
 /* nvmesim_run_now - the end's time on @q's CPU (CPU 0 for NULL) */
@@ -687,7 +688,7 @@ static int run_coalescing(struct nvmesim_runner *r, const struct nvmesim_trace_s
 	const char *p;
 	int err;
 
-	if (!nvmesim_run_coalescing_parse(set->host.coalescing, &thr, &us))
+	if (!nvmesim_parse_coalescing(set->host.coalescing, &thr, &us))
 		return 0;       /* off (the settings were checked before) */
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.opcode = NVMESIM_ADM_SET_FEATURES;
