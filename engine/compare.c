@@ -25,19 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <nvmesim/compare.h>
 #include <nvmesim/sweep.h>
 
 #include "engine/c-numeric.h"
+#include "engine/files.h"
 #include "engine/nvmesim-internal.h"
 #include "engine/readback.h"
-
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
 
 /* Op types compared: the three directions, then every I/O together. */
 #define CMP_ALL NVMESIM_DIRS
@@ -477,75 +472,40 @@ static void plot_blocks(FILE *f, const struct cmp_ctx *c, bool hist)
 	}
 }
 
-/* mkdir_p - create @path and its parents; 0 or -errno */
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	size_t i, n = strlen(path);
-
-	if (n == 0 || n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -errno;
-		buf[i] = path[i];
-	}
-	return 0;
-}
-
 /* write_file - @dir/@name written by @fn through a temporary file; 0 or -errno with @diag */
-static int write_file(const char *dir, const char *name, const struct cmp_ctx *c, bool hist,
-		      void (*fn)(FILE *f, const struct cmp_ctx *c, bool hist),
-		      struct nvmesim_diag *diag)
+static int write_file(const char *dir, const char *name, int (*fn)(const void *arg, FILE *f),
+		      const struct cmp_ctx *c, struct nvmesim_diag *diag)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	FILE *f;
-	int ret = 0, n;
+	int ret = nvmesim_write_atomic(dir, name, fn, c);
 
-	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		ret = -errno;
-		goto out;
-	}
-	fn(f, c, hist);
-	if (fflush(f) || ferror(f))
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
 	if (ret)
-		unlink(tmp);
-out:
-	if (ret)
-		nvmesim_diag_set(diag, "%s: %s", path, strerror(-ret));
+		nvmesim_diag_set(diag, "%s/%s: %s", dir, name, strerror(-ret));
 	return ret;
 }
 
-/* csv_fn, json_fn, plot_fn - the writers in write_file()'s shape */
-static void csv_fn(FILE *f, const struct cmp_ctx *c, bool hist)
+/* csv_fn, json_fn, lat_fn, hist_fn - the writers in nvmesim_write_atomic()'s shape */
+static int csv_fn(const void *arg, FILE *f)
 {
-	(void)hist;
-	csv_write(f, c);
+	csv_write(f, arg);
+	return 0;
 }
 
-static void json_fn(FILE *f, const struct cmp_ctx *c, bool hist)
+static int json_fn(const void *arg, FILE *f)
 {
-	(void)hist;
-	json_write(f, c);
+	json_write(f, arg);
+	return 0;
 }
 
-static void plot_fn(FILE *f, const struct cmp_ctx *c, bool hist)
+static int lat_fn(const void *arg, FILE *f)
 {
-	plot_blocks(f, c, hist);
+	plot_blocks(f, arg, false);
+	return 0;
+}
+
+static int hist_fn(const void *arg, FILE *f)
+{
+	plot_blocks(f, arg, true);
+	return 0;
 }
 
 /*
@@ -579,18 +539,18 @@ int nvmesim_compare(const char *dir_a, const char *dir_b, const char *out, FILE 
 		fflush(text);
 	}
 	if (out) {
-		ret = mkdir_p(out);
+		ret = nvmesim_mkdir_p(out);
 		if (ret) {
 			nvmesim_diag_set(diag, "%s: %s", out, strerror(-ret));
 			goto free;
 		}
-		ret = write_file(out, "compare.csv", c, false, csv_fn, diag);
+		ret = write_file(out, "compare.csv", csv_fn, c, diag);
 		if (!ret)
-			ret = write_file(out, "compare.json", c, false, json_fn, diag);
+			ret = write_file(out, "compare.json", json_fn, c, diag);
 		if (!ret)
-			ret = write_file(out, "compare-lat.dat", c, false, plot_fn, diag);
+			ret = write_file(out, "compare-lat.dat", lat_fn, c, diag);
 		if (!ret)
-			ret = write_file(out, "compare-hist.dat", c, true, plot_fn, diag);
+			ret = write_file(out, "compare-hist.dat", hist_fn, c, diag);
 	}
 free:
 	nvmesim_c_numeric_end(loc, old);

@@ -23,7 +23,9 @@ libnvmesim_private_la_SOURCES += %reldir%/hist.c %reldir%/report.c %reldir%/plot
 
 # Parameter sweeps (sweep helper): results read back from their folders, sweep-spec,
 # merging sweeps into sweep.csv / sweep.json and the plot data.
-libnvmesim_private_la_SOURCES += %reldir%/readback.c %reldir%/sweep.c %reldir%/sweep.h
+libnvmesim_private_la_SOURCES += %reldir%/readback.c %reldir%/sweep.c %reldir%/sweep.h \
+	%reldir%/files.c %reldir%/files.h \
+	%reldir%/sweep-tables.c %reldir%/sweep-merge.c
 nvmesiminclude_HEADERS += include/nvmesim/sweep.h
 EXTRA_DIST += docs/sweeps.md
 
