@@ -749,6 +749,44 @@ START_TEST(cq_full_stall)
 }
 END_TEST
 
+/* ---- Arbitration: round robin over SQs sharing a CQ ---------------------------- */
+
+/*
+ * Two SQs completing into one CQ, three commands in each announced before the
+ * controller looks: with the default burst of one (Feature 01h AB=0), round
+ * robin takes one from each in turn (NVMe 2.0 §3.4.2.1) and one fetch pass
+ * takes all six, though each of its rounds but the last leaves both SQs
+ * holding commands; the CQ shows the order they were fetched in.
+ */
+START_TEST(rr_shared_cq)
+{
+	struct nvmesim_sqe c;
+	struct nvmesim_cqe e;
+	uint16_t cids[2][3];
+	unsigned int i, q;
+
+	ck_assert_int_eq(rh_enable(&rh, 8), 0);
+	ck_assert_uint_eq(rh_create_cq(&rh, 1, 16, false, 0), 0);
+	ck_assert_uint_eq(rh_create_sq(&rh, 1, 1, 16, 0), 0);
+	ck_assert_uint_eq(rh_create_sq(&rh, 2, 1, 16, 0), 0);
+	for (q = 0; q < 2; q++) {
+		for (i = 0; i < 3; i++) {
+			flush_cmd(&c);
+			cids[q][i] = rh_post(&rh, (uint16_t)(q + 1), &c);
+		}
+	}
+	nvmesim_hsq_ring(&rh.sq[1], rh.end);
+	nvmesim_hsq_ring(&rh.sq[2], rh.end);
+	for (i = 0; i < 6; i++) {
+		ck_assert_int_eq(rh_reap(&rh, 1, &e, 1000000), 0);
+		ck_assert_uint_eq(e.sqid, 1 + i % 2);
+		ck_assert_uint_eq(e.cid, cids[i % 2][i / 2]);
+		ck_assert_uint_eq(NVMESIM_CQE_STATUS(&e), 0);
+	}
+	ck_assert_int_eq(rh_reap(&rh, 1, &e, 1000000), -ETIMEDOUT);
+}
+END_TEST
+
 /* ---- MSI-X --------------------------------------------------------------------- */
 
 START_TEST(msix_vectors)
@@ -866,6 +904,7 @@ static Suite *ctrl_suite(void)
 	tcase_add_test(t, db_event_masking);
 	tcase_add_test(t, db_stride);
 	tcase_add_test(t, cq_full_stall);
+	tcase_add_test(t, rr_shared_cq);
 	tcase_add_test(t, msix_vectors);
 	tcase_add_test(t, cmd_delay);
 	suite_add_tcase(s, t);
