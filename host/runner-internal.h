@@ -203,11 +203,6 @@ struct nvmesim_runner {
 
 /* runner.c */
 
-/* nvmesim_run_policy_arg - whether @text is policy @name ("NAME", or "NAME:N" with N in
- * 1..@max put in @arg when @has_arg); returns true on a match */
-NVMESIM_PRIV bool nvmesim_run_policy_arg(const char *text, const char *name, bool has_arg,
-					 uint64_t max, uint64_t *arg);
-
 /* nvmesim_run_now - the end's time on the CPU serving @q (CPU 0 when @q is NULL); the time */
 NVMESIM_PRIV uint64_t nvmesim_run_now(struct nvmesim_runner *r, struct nvmesim_run_queue *q);
 
@@ -339,6 +334,11 @@ NVMESIM_PRIV int nvmesim_run_fail(struct nvmesim_runner *r, int err, const char 
 	NVMESIM_PRINTF(3, 4);
 
 /* policies.c */
+
+/* nvmesim_run_policy_arg - whether @text is policy @name ("NAME", or "NAME:N" with N in
+ * 1..@max put in @arg when @has_arg); returns true on a match */
+NVMESIM_PRIV bool nvmesim_run_policy_arg(const char *text, const char *name, bool has_arg,
+					 uint64_t max, uint64_t *arg);
 
 /* nvmesim_run_find_sq - the SQ doorbell policy named @name (its K in @k), or NULL */
 NVMESIM_PRIV const struct nvmesim_run_sq_policy *nvmesim_run_find_sq(const char *name,
