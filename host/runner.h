@@ -10,10 +10,10 @@
  * of slots, one per I/O it may have in flight, with its data buffer allocated
  * from host memory once; the per-I/O path never allocates, hashes or scans.
  *
- * The loop (runner.c, with the policies of policies.c) alternates an issue pass - every source posts what is
- * due on its queue, and the SQ doorbell policy announces it - with a wait,
- * in which the completion policy lets the end run until something completes
- * or the next arrival is due.  Each I/O carries three timestamps taken with
+ * The loop (runner.c, with the policies of policies.c) alternates an issue
+ * pass - every source posts what is due on its queue, and the SQ doorbell
+ * policy announces it - with a wait, in which the completion policy lets the
+ * end run until something completes or the next arrival is due.  Each I/O carries three timestamps taken with
  * nvmesim_end_now() on the CPU doing the work: issue (the arrival for open
  * loop, the moment the runner posts it for closed loop), submitted (right
  * after the SQ doorbell write that announced it) and reaped (in its
