@@ -217,7 +217,8 @@ int nvmesim_yaml_next(struct nvmesim_yaml *y)
 	if (p->error == YAML_READER_ERROR) {
 		yaml_mark_t at;
 
-		if (p->encoding == YAML_UTF8_ENCODING && yaml_offset_mark(y, p->problem_offset, &at))
+		if (p->encoding == YAML_UTF8_ENCODING &&
+		    yaml_offset_mark(y, p->problem_offset, &at))
 			return nvmesim_yaml_error(y, &at, "syntax error", "%s",
 						  p->problem ? p->problem : "unreadable input");
 		return nvmesim_yaml_error(y, &p->mark, "syntax error", "%s (byte %zu of the input)",

@@ -13,11 +13,11 @@
  * The loop (runner.c, with the policies of policies.c) alternates an issue
  * pass - every source posts what is due on its queue, and the SQ doorbell
  * policy announces it - with a wait, in which the completion policy lets the
- * end run until something completes or the next arrival is due.  Each I/O carries three timestamps taken with
- * nvmesim_end_now() on the CPU doing the work: issue (the arrival for open
- * loop, the moment the runner posts it for closed loop), submitted (right
- * after the SQ doorbell write that announced it) and reaped (in its
- * completion callback).  slat = submitted - issue, clat = reaped - submitted,
+ * end run until something completes or the next arrival is due.  Each I/O
+ * carries three timestamps taken with nvmesim_end_now() on the CPU doing the
+ * work: issue (the arrival for open loop, the moment the runner posts it for
+ * closed loop), submitted (right after the SQ doorbell write that announced
+ * it) and reaped (in its completion callback).  slat = submitted - issue, clat = reaped - submitted,
  * lat = reaped - issue, as fio defines them.
  *
  * All times in the results are relative to the start of the workload, the
