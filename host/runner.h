@@ -17,8 +17,8 @@
  * carries three timestamps taken with nvmesim_end_now() on the CPU doing the
  * work: issue (the arrival for open loop, the moment the runner posts it for
  * closed loop), submitted (right after the SQ doorbell write that announced
- * it) and reaped (in its completion callback).  slat = submitted - issue, clat = reaped - submitted,
- * lat = reaped - issue, as fio defines them.
+ * it) and reaped (in its completion callback).  slat = submitted - issue,
+ * clat = reaped - submitted, lat = reaped - issue, as fio defines them.
  *
  * All times in the results are relative to the start of the workload, the
  * end's time once the host is up (t0): job start/end, intervals, progress.
