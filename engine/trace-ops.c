@@ -151,6 +151,16 @@ static int op_name(struct nvmesim_trace *t, struct nvmesim_diag *diag, struct tp
 	return nvmesim_trace_err(t->path, diag, p, k, "expected %s, got '%s'", list, q);
 }
 
+/* op_bad_value - "expected @what, got '@v'" about key @k's value at @p; returns -EINVAL */
+static int op_bad_value(struct nvmesim_trace *t, struct nvmesim_diag *diag, struct tpos p,
+			const char *k, const char *v, const char *what)
+{
+	char q[72];
+
+	return nvmesim_trace_err(t->path, diag, p, k, "expected %s, got '%s'", what,
+				 nvmesim_quote(v, q, sizeof(q)));
+}
+
 /* op_unknown_key - an operation key nobody knows, with the nearest one */
 static int op_unknown_key(struct nvmesim_trace *t, struct nvmesim_diag *diag, struct tpos p,
 			  const char *k)
@@ -245,9 +255,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		break;
 	case K_AT:
 		if (nvmesim_parse_time(v, &b->at) || b->at > INT64_MAX)
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a time (ns, us, ms, s), got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "a time (ns, us, ms, s)");
 		if (t->last_at >= 0 && b->at < (uint64_t)t->last_at)
 			return nvmesim_trace_err(t->path, diag, vp, k,
 						 "expected a time at or after %lluns "
@@ -275,16 +283,12 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		break;
 	case K_DATA:
 		if (nvmesim_parse_size(v, &x) || x > TRACE_DATA_MAX)
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a size up to 16MiB, got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "a size up to 16MiB");
 		op->data_bytes = (uint32_t)x;
 		break;
 	case K_EXPECT:
 		if (strlen(v) >= sizeof(b->expect))
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a status or a value, got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "a status or a value");
 		strcpy(b->expect, v);
 		break;
 	case K_MMIO:
@@ -293,9 +297,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		else if (strcasecmp(v, "write") == 0)
 			op->write = true;
 		else
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected read or write, got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "read or write");
 		break;
 	case K_REG:
 		off = nvmesim_reg_offset(v);
@@ -318,9 +320,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		else if (strcmp(v, "64") == 0)
 			op->width = 8;
 		else
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected 32 or 64, got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "32 or 64");
 		break;
 	case K_VALUE:
 		r = op_num(t, diag, vp, k, v, 0, UINT64_MAX, &op->value);
@@ -330,9 +330,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		break;
 	case K_WAIT:
 		if (nvmesim_parse_time(v, &op->value))
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a time (ns, us, ms, s), got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "a time (ns, us, ms, s)");
 		break;
 	case K_PRP_OFFSET:
 		/* any byte offset into the first memory page, aligned or not */
@@ -341,9 +339,7 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		break;
 	case K_VERIFY:
 		if (nvmesim_parse_bool(v, &b->verify))
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected on or off, got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "on or off");
 		break;
 	case K_DOORBELL:
 		if (strcasecmp(v, "sq") == 0)
@@ -351,10 +347,8 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		else if (strcasecmp(v, "cq") == 0)
 			op->doorbell_cq = true;
 		else
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected sq (tail doorbell) or cq "
-						 "(head doorbell), got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v,
+					    "sq (tail doorbell) or cq (head doorbell)");
 		break;
 	case K_QID:
 		r = op_num(t, diag, vp, k, v, 0, 65535, &x);
@@ -362,15 +356,12 @@ static int op_field(struct nvmesim_trace *t, struct op_build *b, struct nvmesim_
 		break;
 	case K_EVENT:
 		if (strcasecmp(v, "next"))
-			return nvmesim_trace_err(t->path, diag, vp, k, "expected next (the oldest "
-						 "asynchronous event the host received), got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "next (the oldest asynchronous "
+					    "event the host received)");
 		break;
 	case K_WITHIN:
 		if (nvmesim_parse_time(v, &b->within) || b->within > INT64_MAX)
-			return nvmesim_trace_err(t->path, diag, vp, k,
-						 "expected a time (ns, us, ms, s), got '%s'",
-						 nvmesim_quote(v, q, sizeof(q)));
+			return op_bad_value(t, diag, vp, k, v, "a time (ns, us, ms, s)");
 		break;
 	}
 	return r < 0 ? r : 0;

@@ -194,6 +194,21 @@ static int wait_irq(struct nvmesim_runner *r, uint64_t ns)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * poll_slice - how long a polling wait lets the end run, the CPU's clock at @now
+ * (@before at the start of the polls): a whole stall slice if nothing was polled
+ * (waiting for the next arrival, or for the admin queue, which always interrupts);
+ * not at all if the polls moved the clock, the device catching up with it; else a
+ * poll's worth (an end that charges no host work does not move the clock).
+ */
+static uint64_t poll_slice(const struct nvmesim_runner *r, bool polled, uint64_t now,
+			   uint64_t before)
+{
+	if (!polled)
+		return NVMESIM_RUN_STALL_SLICE_NS;
+	return now > before ? 0 : r->cfg->poll_ns;
+}
+
 /* cq_wait_irq - "interrupt": wait for a vector, take it, reap its CQ; until a runner
  * command completed or @deadline passed; 0 or -errno */
 static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
@@ -225,7 +240,7 @@ static int cq_wait_irq(struct nvmesim_runner *r, uint64_t deadline)
  */
 static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 {
-	uint64_t start = r->completions, now, before, slice;
+	uint64_t start = r->completions, now, before;
 	struct stall_watch w;
 	unsigned int q;
 	bool polled;
@@ -247,13 +262,7 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
 		now = nvmesim_end_now(r->end);
 		if (wait_due(r, deadline))
 			return 0;
-		/* Nothing to poll (waiting for the next arrival, or for the admin
-		 * queue, which always interrupts): sleep until it is due. */
-		if (!polled)
-			slice = NVMESIM_RUN_STALL_SLICE_NS;
-		else
-			slice = now > before ? 0 : r->cfg->poll_ns;
-		ret = wait_irq(r, run_slice(now, deadline, slice));
+		ret = wait_irq(r, run_slice(now, deadline, poll_slice(r, polled, now, before)));
 		if (ret < 0)
 			return ret;
 		if (stall_check(r, &w, &now, &ret))
@@ -275,7 +284,7 @@ static int cq_wait_poll(struct nvmesim_runner *r, uint64_t deadline)
  */
 static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
 {
-	uint64_t start = r->completions, now, before, slice, t;
+	uint64_t start = r->completions, now, before, t;
 	struct nvmesim_run_queue *rq;
 	struct stall_watch w;
 	unsigned int q;
@@ -307,11 +316,8 @@ static int cq_wait_hybrid(struct nvmesim_runner *r, uint64_t deadline)
 		now = nvmesim_end_now(r->end);
 		if (wait_due(r, deadline))
 			return 0;
-		if (!polled)
-			slice = NVMESIM_RUN_STALL_SLICE_NS;
-		else
-			slice = now > before ? 0 : r->cfg->poll_ns;
-		ret = wait_end(r, run_slice(now, deadline, slice), &vec);
+		ret = wait_end(r, run_slice(now, deadline, poll_slice(r, polled, now, before)),
+			       &vec);
 		if (ret < 0)
 			return ret;
 		if (ret == 1) {
