@@ -143,12 +143,14 @@ static uint16_t nvm_store_error(struct nvmesim_nvm_ctx *ctx, struct nvmesim_cmd_
 /* Move @len bytes between host memory at @host and byte @off of the namespace (whose
  * first LBA of the command is @slba, for the messages). */
 static uint16_t nvm_move_seg(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns, uint8_t *host,
-			     uint64_t off, uint32_t len, uint64_t slba, enum nvm_dir dir,
+			     uint64_t off, uint32_t len, uint64_t slba, enum nvm_dir dir, bool sink,
 			     struct nvmesim_cmd_res *res)
 {
 	int ret;
 
-	if (dir == NVM_DIR_READ)
+	if (dir == NVM_DIR_READ && sink)
+		ret = nvmesim_store_pread_sink(ns->store, off, host, len);
+	else if (dir == NVM_DIR_READ)
 		ret = nvmesim_store_pread_host(ns->store, off, host, len);
 	else if (dir == NVM_DIR_WRITE)
 		ret = nvmesim_store_pwrite(ns->store, off, host, len);
@@ -187,7 +189,9 @@ static uint16_t nvm_move(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns,
 			return nvm_fail(res, NVMESIM_SC_DATA_XFER_ERROR, 0xffff,
 					"data 0x%" PRIx64 "+%" PRIu32 " is no longer mapped for DMA"
 					" (NVMe 2.0 §4.1.1)", prp->seg[i].iova, len);
-		st = nvm_move_seg(ctx, ns, host, off, len, slba, dir, res);
+		st = nvm_move_seg(ctx, ns, host, off, len, slba, dir,
+				  dir == NVM_DIR_READ &&
+				  nvmesim_iova_in_sink(ctx->map, prp->seg[i].iova, len), res);
 		if (st)
 			return st;
 		off += len;
@@ -245,7 +249,8 @@ static uint16_t nvm_rw(struct nvmesim_nvm_ctx *ctx, const struct nvmesim_sqe *cm
 
 		if (host) {
 			st = nvm_move_seg(ctx, ns, host, slba << ns->lba_shift, (uint32_t)bytes,
-					  slba, dir, res);
+					  slba, dir, dir == NVM_DIR_READ &&
+					  nvmesim_iova_in_sink(ctx->map, cmd->prp1, bytes), res);
 			goto done;
 		}
 	}

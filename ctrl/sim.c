@@ -250,6 +250,14 @@ static int sim_dma_map(struct nvmesim_end *end, void *vaddr, size_t len, uint64_
 	return nvmesim_iova_add(&sim_ctrl(end)->map, iova, len, vaddr);
 }
 
+/* Read data for a sink is not written: nvm.c checks, see nvmesim_iova_sink_add() */
+static int sim_dma_sink(struct nvmesim_end *end, uint64_t iova, size_t len, int on)
+{
+	struct nvmesim_iova_map *m = &sim_ctrl(end)->map;
+
+	return on ? nvmesim_iova_sink_add(m, iova, len) : nvmesim_iova_sink_remove(m, iova, len);
+}
+
 static int sim_dma_unmap(struct nvmesim_end *end, uint64_t iova, size_t len)
 {
 	return nvmesim_iova_remove(&sim_ctrl(end)->map, iova, len);
@@ -392,6 +400,7 @@ static const struct nvmesim_end_ops sim_ops = {
 	.close = sim_close,
 	.set_cpu = sim_set_cpu,
 	.host_work = sim_host_work,
+	.dma_sink = sim_dma_sink,
 };
 
 /* An Identify string must fit its field and be printable ASCII (§1.5 "ASCII string"). */

@@ -702,6 +702,14 @@ int nvmesim_store_pread_host(struct nvmesim_store *st, uint64_t off, void *buf, 
 	return store_pread(st, off, buf, len, true);
 }
 
+/* nvmesim_store_pread_sink - nvmesim_store_pread_host()'s checks without its copy */
+int nvmesim_store_pread_sink(struct nvmesim_store *st, uint64_t off, void *buf, size_t len)
+{
+	if (st->fd >= 0)
+		return store_pread(st, off, buf, len, true);
+	return store_in_range(st, off, len) ? 0 : -EINVAL;
+}
+
 /* nvmesim_store_pwrite - copy bytes into chunks, marking the blocks touched written;
  * 0, -EINVAL, -ENOMEM or -errno. */
 int nvmesim_store_pwrite(struct nvmesim_store *st, uint64_t off, const void *buf, size_t len)

@@ -83,6 +83,12 @@ NVMESIM_PRIV int nvmesim_store_pread(struct nvmesim_store *st, uint64_t off, voi
 NVMESIM_PRIV int nvmesim_store_pread_host(struct nvmesim_store *st, uint64_t off, void *buf,
 					  size_t len);
 
+/* nvmesim_store_pread_sink - the checks and errors of nvmesim_store_pread_host() for host
+ * memory the host will not read (end.h, dma_sink), without copying from memory; a file
+ * store still reads, as reading it can fail; 0, -EINVAL or -errno */
+NVMESIM_PRIV int nvmesim_store_pread_sink(struct nvmesim_store *st, uint64_t off, void *buf,
+					  size_t len);
+
 /* nvmesim_store_pwrite - write @len bytes at byte offset @off; every block touched
  * counts as written; 0, -EINVAL, -ENOMEM or -errno */
 NVMESIM_PRIV int nvmesim_store_pwrite(struct nvmesim_store *st, uint64_t off, const void *buf,

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -124,6 +125,15 @@ void nvmesim_end_host_work(struct nvmesim_end *end, enum nvmesim_host_work w, un
 {
 	if (end->ops->host_work)
 		end->ops->host_work(end, w, n);
+}
+
+/* nvmesim_end_dma_sink - tell the end the host will not read DMA writes to a range; the op
+ * exists from API version 2 on, so older ends' shorter tables are not read past their end */
+int nvmesim_end_dma_sink(struct nvmesim_end *end, uint64_t iova, size_t len, int on)
+{
+	if (end->ops->api_version < 2 || !end->ops->dma_sink)
+		return -EOPNOTSUPP;
+	return end->ops->dma_sink(end, iova, len, on);
 }
 
 /* nvmesim_end_close - release @end (its close op frees it) */

@@ -109,6 +109,33 @@ void *nvmesim_iova_ptr_lookup(struct nvmesim_iova_map *m, uint64_t iova, uint64_
 	return m->r[lo].vaddr + (iova - m->r[lo].iova);
 }
 
+/* nvmesim_iova_sink_add - record a sink range; 0, -EINVAL or -ENOSPC (the table is full) */
+int nvmesim_iova_sink_add(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
+{
+	if (len == 0 || iova + len < iova)
+		return -EINVAL;
+	if (m->nr_sink == NVMESIM_IOVA_SINKS)
+		return -ENOSPC;
+	m->sink[m->nr_sink].iova = iova;
+	m->sink[m->nr_sink].len = len;
+	m->nr_sink++;
+	return 0;
+}
+
+/* nvmesim_iova_sink_remove - drop the sink range [iova, iova+len); 0 or -ENOENT */
+int nvmesim_iova_sink_remove(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_sink; i++) {
+		if (m->sink[i].iova == iova && m->sink[i].len == len) {
+			m->sink[i] = m->sink[--m->nr_sink];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* nvmesim_iova_read - copy from device address @iova; 0 or -EFAULT */
 int nvmesim_iova_read(struct nvmesim_iova_map *m, uint64_t iova, void *buf, size_t len)
 {

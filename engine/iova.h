@@ -11,6 +11,7 @@
 #ifndef NVMESIM_ENGINE_IOVA_H
 #define NVMESIM_ENGINE_IOVA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,12 +24,23 @@ struct nvmesim_iova_range {
 	uint8_t *vaddr; /* host pointer of iova */
 };
 
+/* NVMESIM_IOVA_SINKS - sink ranges a map holds (a replay uses one per generator job) */
+#define NVMESIM_IOVA_SINKS 16
+
+/* struct nvmesim_iova_sink - device addresses whose DMA writes the host never reads */
+struct nvmesim_iova_sink {
+	uint64_t iova;
+	uint64_t len;
+};
+
 /* struct nvmesim_iova_map - a small sorted set of non-overlapping ranges */
 struct nvmesim_iova_map {
 	struct nvmesim_iova_range *r; /* sorted by iova */
 	unsigned int nr;              /* ranges in use */
 	unsigned int cap;             /* ranges allocated */
 	unsigned int last;            /* index of the last hit (lookup cache) */
+	unsigned int nr_sink;         /* sink ranges in use */
+	struct nvmesim_iova_sink sink[NVMESIM_IOVA_SINKS]; /* see nvmesim_iova_sink_add() */
 };
 
 /* nvmesim_iova_init - an empty map */
@@ -61,6 +73,30 @@ static inline void *nvmesim_iova_ptr(struct nvmesim_iova_map *m, uint64_t iova, 
 			return r->vaddr + (iova - r->iova);
 	}
 	return nvmesim_iova_ptr_lookup(m, iova, len);
+}
+
+/* nvmesim_iova_sink_add - the host will not read what the device writes to [iova, iova+len):
+ * a simulated device may skip those writes (end.h, dma_sink); 0, -EINVAL, -ENOSPC */
+NVMESIM_PRIV int nvmesim_iova_sink_add(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len);
+
+/* nvmesim_iova_sink_remove - end a sink added with the same range; 0 or -ENOENT */
+NVMESIM_PRIV int nvmesim_iova_sink_remove(struct nvmesim_iova_map *m, uint64_t iova,
+					  uint64_t len);
+
+/* nvmesim_iova_in_sink - whether [iova, iova+len) lies wholly inside one sink range */
+static inline bool nvmesim_iova_in_sink(const struct nvmesim_iova_map *m, uint64_t iova,
+					uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_sink; i++) {
+		const struct nvmesim_iova_sink *k = &m->sink[i];
+
+		if (iova >= k->iova && iova - k->iova <= k->len &&
+		    len <= k->len - (iova - k->iova))
+			return true;
+	}
+	return false;
 }
 
 /* nvmesim_iova_read - DMA from host memory at @iova into @buf; 0 or -EFAULT */

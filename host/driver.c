@@ -607,6 +607,13 @@ void *nvmesim_host_dma_alloc(struct nvmesim_host *host, size_t len)
 	return nvmesim_hostmem_alloc(host->hm, len);
 }
 
+/* nvmesim_host_dma_sink - tell the end the host will not read what the device writes to
+ * @len bytes of host memory at @buf (@on), or will again (!@on); 0 or -errno */
+int nvmesim_host_dma_sink(struct nvmesim_host *host, void *buf, size_t len, int on)
+{
+	return nvmesim_end_dma_sink(host->end, nvmesim_hostmem_iova(host->hm, buf), len, on);
+}
+
 /* nvmesim_host_dma_free - return memory from nvmesim_host_dma_alloc() */
 void nvmesim_host_dma_free(struct nvmesim_host *host, void *buf)
 {

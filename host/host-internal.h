@@ -198,6 +198,11 @@ NVMESIM_PRIV int nvmesim_host_set_shadow(struct nvmesim_host *host, enum nvmesim
  * completions are then dropped), so a caller can free the arguments; returns how many */
 NVMESIM_PRIV unsigned int nvmesim_host_forget(struct nvmesim_host *host, nvmesim_io_done_fn done);
 
+/* nvmesim_host_dma_sink - the host will not (@on) or will again (!@on) read what the device
+ * writes to @len bytes at @buf from nvmesim_host_dma_alloc(); 0 or -errno (-EOPNOTSUPP: the
+ * end writes them anyway, which is harmless) */
+NVMESIM_PRIV int nvmesim_host_dma_sink(struct nvmesim_host *host, void *buf, size_t len, int on);
+
 /* nvmesim_host_check_fatal - read CSTS; -EIO if CFS is set, -ENODEV if the device reads
  * all ones, else 0 */
 NVMESIM_PRIV int nvmesim_host_check_fatal(struct nvmesim_host *host);

@@ -101,6 +101,7 @@ struct nvmesim_run_gen {
 	uint64_t rate;                  /* arrivals per second; 0: closed loop */
 	bool mixed;                     /* reads and writes by rwmixread */
 	void *bufs;                     /* the slots' buffers, one allocation */
+	size_t sink_len;                /* bytes of @bufs marked a DMA sink (nothing reads them) */
 	struct nvmesim_host_prp *prps;  /* per slot: the data pointer of its whole buffer */
 	bool verify;                    /* verify: on (read or write job, never mixed) */
 	struct nvmesim_rng vrng;        /* verify: the offset stream again, from its start */

@@ -45,6 +45,33 @@ START_TEST(test_iova_bounds)
 }
 END_TEST
 
+/* Sink ranges: membership of whole transfers, a full table, removal by the same range. */
+START_TEST(test_iova_sinks)
+{
+	struct nvmesim_iova_map m;
+	unsigned int i;
+
+	nvmesim_iova_init(&m);
+	ck_assert(!nvmesim_iova_in_sink(&m, 0x10000, 1));
+	ck_assert_int_eq(nvmesim_iova_sink_add(&m, 0x10000, 0x2000), 0);
+	ck_assert(nvmesim_iova_in_sink(&m, 0x10000, 0x2000));
+	ck_assert(nvmesim_iova_in_sink(&m, 0x11fff, 1));
+	ck_assert(!nvmesim_iova_in_sink(&m, 0x11fff, 2));  /* runs off the end */
+	ck_assert(!nvmesim_iova_in_sink(&m, 0xffff, 2));   /* starts before */
+	ck_assert_int_eq(nvmesim_iova_sink_add(&m, 0x30000, 0), -EINVAL);
+	ck_assert_int_eq(nvmesim_iova_sink_add(&m, ~0ull - 10, 100), -EINVAL);
+	for (i = 1; i < NVMESIM_IOVA_SINKS; i++)
+		ck_assert_int_eq(nvmesim_iova_sink_add(&m, 0x100000 * i, 0x1000), 0);
+	ck_assert_int_eq(nvmesim_iova_sink_add(&m, 0x40000, 0x1000), -ENOSPC);
+	ck_assert_int_eq(nvmesim_iova_sink_remove(&m, 0x10000, 0x1000), -ENOENT);
+	ck_assert_int_eq(nvmesim_iova_sink_remove(&m, 0x10000, 0x2000), 0);
+	ck_assert(!nvmesim_iova_in_sink(&m, 0x10000, 1));
+	ck_assert(nvmesim_iova_in_sink(&m, 0x100000 * (NVMESIM_IOVA_SINKS - 1), 0x1000));
+	ck_assert_int_eq(nvmesim_iova_sink_add(&m, 0x40000, 0x1000), 0);
+	nvmesim_iova_fini(&m);
+}
+END_TEST
+
 START_TEST(test_hostmem_alloc)
 {
 	struct nvmesim_hostmem *hm;
@@ -228,6 +255,7 @@ static Suite *engine_suite(void)
 	TCase *tc = tcase_create("memory");
 
 	tcase_add_test(tc, test_iova_bounds);
+	tcase_add_test(tc, test_iova_sinks);
 	tcase_add_test(tc, test_hostmem_alloc);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("events");

@@ -284,6 +284,34 @@ START_TEST(round_trip_4k)
 }
 END_TEST
 
+/* A Read into a sink (end.h dma_sink: memory the host will not read) completes as any other,
+ * leaves the sink's bytes as they were, and still fails as any other read would. */
+START_TEST(read_into_sink)
+{
+	static uint8_t out[24 * 512], in[24 * 512];
+	uint8_t fill[8 * 512];
+
+	pattern(out, sizeof(out), 3);
+	ck_assert_uint_eq(do_write(1, 36, 24, 9, out), 0);
+	ck_assert_int_eq(nvmesim_iova_sink_add(&map, PAGE(DST_PG), 2 * PG), 0);
+	memset(fill, 0xee, sizeof(fill));
+	/* one page (the single-segment path), then two pages (the PRP walk) */
+	ck_assert_uint_eq(do_read(1, 40, 8, 9, in), 0);
+	ck_assert_int_eq(memcmp(in, fill, sizeof(fill)), 0);
+	ck_assert_uint_eq(do_read(1, 36, 16, 9, in), 0);
+	ck_assert_int_eq(memcmp(in, fill, sizeof(fill)), 0);
+	ck_assert_int_eq(memcmp(in + sizeof(fill), fill, sizeof(fill)), 0);
+	ck_assert_uint_eq(stats.read_cmds, 2);
+	ck_assert_uint_eq(do_read(1, 1u << 20, 1, 9, in), NVMESIM_SC_LBA_RANGE | NVMESIM_DNR);
+	/* a transfer reaching past the sink is written in full */
+	ck_assert_uint_eq(do_read(1, 36, 24, 9, in), 0);
+	ck_assert_int_eq(memcmp(in, out, sizeof(out)), 0);
+	ck_assert_int_eq(nvmesim_iova_sink_remove(&map, PAGE(DST_PG), 2 * PG), 0);
+	ck_assert_uint_eq(do_read(1, 40, 8, 9, in), 0);
+	ck_assert_int_eq(memcmp(in, out + 4 * 512, sizeof(fill)), 0);
+}
+END_TEST
+
 START_TEST(namespaces_separate)
 {
 	uint8_t a[512], b[512], in[4096];
@@ -672,6 +700,7 @@ static Suite *nvm_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip_512);
 	tcase_add_test(tc, round_trip_4k);
+	tcase_add_test(tc, read_into_sink);
 	tcase_add_test(tc, namespaces_separate);
 	tcase_add_test(tc, compare);
 	tcase_add_test(tc, write_zeroes);

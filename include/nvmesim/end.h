@@ -25,7 +25,7 @@ NVMESIM_BEGIN_DECLS
 struct nvmesim_end;
 
 /* NVMESIM_END_API_VERSION - version of struct nvmesim_end_ops */
-#define NVMESIM_END_API_VERSION 1
+#define NVMESIM_END_API_VERSION 2
 
 /*
  * enum nvmesim_host_work - host CPU work the host driver reports, so a
@@ -58,6 +58,11 @@ enum nvmesim_host_work {
  * @close: release the end and everything it holds
  * @set_cpu: optional; later host work and MMIO are done by host CPU @cpu
  * @host_work: optional; the current CPU did @n items of work @w
+ * @dma_sink: optional, API version 2 on: with @on, the host will not read what
+ *            the device writes to [@iova, @iova+@len) until called again
+ *            without @on, so an end may leave those bytes unwritten (the sim
+ *            end does, for Read data: a replay's buffers that nothing checks);
+ *            timing and status are unchanged; 0 or -errno
  */
 struct nvmesim_end_ops {
 	unsigned int api_version;
@@ -73,6 +78,7 @@ struct nvmesim_end_ops {
 	void (*close)(struct nvmesim_end *end);
 	void (*set_cpu)(struct nvmesim_end *end, unsigned int cpu);
 	void (*host_work)(struct nvmesim_end *end, enum nvmesim_host_work w, unsigned int n);
+	int (*dma_sink)(struct nvmesim_end *end, uint64_t iova, size_t len, int on);
 };
 
 /**
@@ -167,6 +173,18 @@ NVMESIM_API void nvmesim_end_set_cpu(struct nvmesim_end *end, unsigned int cpu);
  */
 NVMESIM_API void nvmesim_end_host_work(struct nvmesim_end *end, enum nvmesim_host_work w,
 				       unsigned int n);
+
+/**
+ * nvmesim_end_dma_sink - mark or unmark DMA writes to a range as unread by the host
+ * @end: the controller end
+ * @iova: device address of the range
+ * @len: its length in bytes
+ * @on: non-zero to mark, zero to end an earlier mark of the same range
+ *
+ * Return: 0, or -errno; -EOPNOTSUPP (harmless: the device just writes) when
+ * the end has no dma_sink op.
+ */
+NVMESIM_API int nvmesim_end_dma_sink(struct nvmesim_end *end, uint64_t iova, size_t len, int on);
 
 /**
  * nvmesim_end_close - close @end and free it; NULL is allowed
