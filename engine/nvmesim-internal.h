@@ -42,22 +42,27 @@ static inline unsigned int nvmesim_hist_index(uint64_t v)
 	return i > NVMESIM_HIST_BUCKETS - 1u ? NVMESIM_HIST_BUCKETS - 1u : (unsigned int)i;
 }
 
-static inline void nvmesim_hist_add(struct nvmesim_hist *h, uint64_t v)
+/* nvmesim_hist_add_counts - nvmesim_hist_add() without the mean and m2 (and their division),
+ * for a histogram read only by bucket, count, sum, min and max (the time series' interval) */
+static inline void nvmesim_hist_add_counts(struct nvmesim_hist *h, uint64_t v)
 {
-	double x = (double)v;
-	double delta = x - h->mean;
-	/* 1/n does not depend on the previous mean, so the division runs beside the chain */
-	double inv;
-
 	h->buckets[nvmesim_hist_index(v)]++;
 	h->count++;
-	inv = 1.0 / (double)h->count;
 	h->sum += v;
 	if (v < h->min)
 		h->min = v;
 	if (v > h->max)
 		h->max = v;
-	h->mean += delta * inv;
+}
+
+static inline void nvmesim_hist_add(struct nvmesim_hist *h, uint64_t v)
+{
+	double x = (double)v;
+	double delta = x - h->mean;
+
+	nvmesim_hist_add_counts(h, v);
+	/* 1/n does not depend on the previous mean, so the division runs beside the chain */
+	h->mean += delta * (1.0 / (double)h->count);
 	h->m2 += delta * (x - h->mean);
 }
 #define NVMESIM_MIN(a, b) ((a) < (b) ? (a) : (b))

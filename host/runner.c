@@ -340,7 +340,7 @@ static void run_done(void *arg, const struct nvmesim_cqe *cqe)
 				run_iv_flush(r, now);
 			r->iv_ios++;
 			r->iv_bytes += status ? 0 : s->bytes;
-			nvmesim_hist_add(r->iv_hist, lat);
+			nvmesim_hist_add_counts(r->iv_hist, lat);   /* mean from sum: no m2 */
 		}
 		if ((++r->ios & (NVMESIM_RUN_PROGRESS_IOS - 1)) == 0 && r->cfg->on_progress)
 			r->cfg->on_progress(r->cfg->arg, now - r->t0, r->ios);
