@@ -78,12 +78,6 @@ int nvmesim_iova_remove(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
 	return -ENOENT;
 }
 
-/* range_holds - whether range @r wholly contains [iova, iova+len) (overflow-safe) */
-static int range_holds(const struct nvmesim_iova_range *r, uint64_t iova, uint64_t len)
-{
-	return iova >= r->iova && iova - r->iova <= r->len && len <= r->len - (iova - r->iova);
-}
-
 /* nvmesim_iova_ptr_lookup - host pointer for [iova, iova+len), or NULL if any byte is
  * unmapped (the search behind the inline nvmesim_iova_ptr()) */
 void *nvmesim_iova_ptr_lookup(struct nvmesim_iova_map *m, uint64_t iova, uint64_t len)
@@ -92,7 +86,8 @@ void *nvmesim_iova_ptr_lookup(struct nvmesim_iova_map *m, uint64_t iova, uint64_
 
 	if (m->nr == 0)
 		return NULL;
-	if (m->last < m->nr && range_holds(&m->r[m->last], iova, len))
+	if (m->last < m->nr &&
+	    nvmesim_iova_holds(m->r[m->last].iova, m->r[m->last].len, iova, len))
 		return m->r[m->last].vaddr + (iova - m->r[m->last].iova);
 	/* binary search for the last range starting at or below iova */
 	while (hi - lo > 1) {
@@ -103,7 +98,7 @@ void *nvmesim_iova_ptr_lookup(struct nvmesim_iova_map *m, uint64_t iova, uint64_
 		else
 			hi = mid;
 	}
-	if (!range_holds(&m->r[lo], iova, len))
+	if (!nvmesim_iova_holds(m->r[lo].iova, m->r[lo].len, iova, len))
 		return NULL;
 	m->last = lo;
 	return m->r[lo].vaddr + (iova - m->r[lo].iova);

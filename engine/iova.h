@@ -43,6 +43,13 @@ struct nvmesim_iova_map {
 	struct nvmesim_iova_sink sink[NVMESIM_IOVA_SINKS]; /* see nvmesim_iova_sink_add() */
 };
 
+/* nvmesim_iova_holds - whether [base, base+blen) wholly contains [iova, iova+len)
+ * (overflow-safe) */
+static inline bool nvmesim_iova_holds(uint64_t base, uint64_t blen, uint64_t iova, uint64_t len)
+{
+	return iova >= base && iova - base <= blen && len <= blen - (iova - base);
+}
+
 /* nvmesim_iova_init - an empty map */
 NVMESIM_PRIV void nvmesim_iova_init(struct nvmesim_iova_map *m);
 
@@ -68,8 +75,7 @@ static inline void *nvmesim_iova_ptr(struct nvmesim_iova_map *m, uint64_t iova, 
 	if (m->last < m->nr) {
 		const struct nvmesim_iova_range *r = &m->r[m->last];
 
-		if (iova >= r->iova && iova - r->iova <= r->len &&
-		    len <= r->len - (iova - r->iova))
+		if (nvmesim_iova_holds(r->iova, r->len, iova, len))
 			return r->vaddr + (iova - r->iova);
 	}
 	return nvmesim_iova_ptr_lookup(m, iova, len);
@@ -89,13 +95,9 @@ static inline bool nvmesim_iova_in_sink(const struct nvmesim_iova_map *m, uint64
 {
 	unsigned int i;
 
-	for (i = 0; i < m->nr_sink; i++) {
-		const struct nvmesim_iova_sink *k = &m->sink[i];
-
-		if (iova >= k->iova && iova - k->iova <= k->len &&
-		    len <= k->len - (iova - k->iova))
+	for (i = 0; i < m->nr_sink; i++)
+		if (nvmesim_iova_holds(m->sink[i].iova, m->sink[i].len, iova, len))
 			return true;
-	}
 	return false;
 }
 
