@@ -192,7 +192,7 @@ static int gen_verify_issue(struct nvmesim_run_src *src, uint64_t *next)
 					 g->lba_shift, s->buf);
 		cmd.prp1 = g->prps[s - src->slots].prp1;
 		cmd.prp2 = g->prps[s - src->slots].prp2;
-		err = nvmesim_run_submit(r, q, s, &cmd, 0, nvmesim_run_now(r, q));
+		err = nvmesim_run_submit(r, q, s, &cmd, NULL, 0, nvmesim_run_now(r, q));
 		if (err) {
 			nvmesim_run_slot_put(s);
 			if (err == -EBUSY)
@@ -292,7 +292,7 @@ static int gen_issue(struct nvmesim_run_src *src, uint64_t *next)
 			cmd.prp1 = g->prps[s - src->slots].prp1;
 			cmd.prp2 = op == NVMESIM_IO_TRIM ? 0 : g->prps[s - src->slots].prp2;
 		}
-		err = nvmesim_run_submit(r, q, s, &cmd, 0, issue);
+		err = nvmesim_run_submit(r, q, s, &cmd, NULL, 0, issue);
 		if (err) {
 			nvmesim_run_slot_put(s);
 			if (err == -EBUSY)

@@ -97,6 +97,26 @@ static int ops_error(struct nvmesim_runner *r, const struct nvmesim_trace_op *op
 	return -EINVAL;
 }
 
+/*
+ * ops_sink - the buffer that reads without verify share: nothing reads their data, so the
+ * end may leave it unwritten (end.h, dma_sink), and concurrent reads may share it.  Made
+ * once; NULL when the end keeps no sinks or host memory is short, and the slot's own
+ * buffer is used as before.
+ */
+static void *ops_sink(struct nvmesim_runner *r, struct nvmesim_run_ops *o)
+{
+	if (o->sink || o->no_sink)
+		return o->sink;
+	o->sink = nvmesim_host_dma_alloc(r->host, NVMESIM_RUN_OPS_SINK_BYTES);
+	if (o->sink &&
+	    nvmesim_host_dma_sink(r->host, o->sink, NVMESIM_RUN_OPS_SINK_BYTES, 1)) {
+		nvmesim_host_dma_free(r->host, o->sink);
+		o->sink = NULL;
+	}
+	o->no_sink = !o->sink;
+	return o->sink;
+}
+
 /* ops_buffer - make slot @s's buffer hold at least @need bytes; 0, -EINVAL (too large) or
  * -ENOMEM */
 static int ops_buffer(struct nvmesim_runner *r, struct nvmesim_run_slot *s,
@@ -347,6 +367,7 @@ static int ops_command(struct nvmesim_run_src *src, const struct nvmesim_trace_o
 	unsigned int shift;
 	uint32_t nsid, blocks;
 	uint64_t need;
+	void *data;
 	size_t len;
 	int err;
 
@@ -369,12 +390,16 @@ static int ops_command(struct nvmesim_run_src *src, const struct nvmesim_trace_o
 		need = op->io == NVMESIM_IO_TRIM ? sizeof(struct nvmesim_dsm_range) :
 		       op->io == NVMESIM_IO_READ || op->io == NVMESIM_IO_WRITE ?
 		       (uint64_t)blocks << shift : 0;
-		err = ops_buffer(r, s, op, need);
+		data = op->io == NVMESIM_IO_READ && !op->verify &&
+		       need <= NVMESIM_RUN_OPS_SINK_BYTES ? ops_sink(r, o) : NULL;
+		err = data ? 0 : ops_buffer(r, s, op, need);
 		if (err) {
 			nvmesim_run_slot_put(s);
 			return err;
 		}
-		len = nvmesim_run_io_cmd(&cmd, op->io, nsid, op->lba, blocks, shift, s->buf);
+		if (!data)
+			data = s->buf;
+		len = nvmesim_run_io_cmd(&cmd, op->io, nsid, op->lba, blocks, shift, data);
 		s->verify = 0;
 		if (op->verify && op->io == NVMESIM_IO_WRITE) {
 			nvmesim_run_verify_fill(s->buf, nsid, op->lba, blocks, shift, r->cfg->seed);
@@ -393,6 +418,7 @@ static int ops_command(struct nvmesim_run_src *src, const struct nvmesim_trace_o
 			return err;
 		}
 		cmd = op->cmd;
+		data = s->buf;
 		len = op->data_bytes;
 		if (op->prp_offset && len) {
 			err = ops_prp_offset(r, src, s, op, &cmd);
@@ -416,7 +442,7 @@ static int ops_command(struct nvmesim_run_src *src, const struct nvmesim_trace_o
 		s->expect_status = (uint16_t)(NVMESIM_STATUS_CODE(op->alt_status[r->backend]) |
 					      NVMESIM_RUN_EXPECT_ALT);
 	s->line = op->line;
-	err = nvmesim_run_submit(r, q, s, &cmd, len, issue);
+	err = nvmesim_run_submit(r, q, s, &cmd, data, len, issue);
 	if (err) {
 		nvmesim_run_slot_put(s);
 		if (err == -EBUSY)
@@ -542,6 +568,11 @@ static void ops_fini(struct nvmesim_run_src *src)
 	o->prps = NULL;
 	free(o->nsids);
 	o->nsids = NULL;
+	if (o->sink) {
+		nvmesim_host_dma_sink(src->r->host, o->sink, NVMESIM_RUN_OPS_SINK_BYTES, 0);
+		nvmesim_host_dma_free(src->r->host, o->sink);
+	}
+	o->sink = NULL;
 }
 
 /* ops_percent - @a as a share of @b, for the summary */

@@ -33,6 +33,8 @@
 
 /* Largest data buffer one explicit operation may ask for */
 #define NVMESIM_RUN_OPS_MAX_BYTES (32u << 20)
+/* Explicit reads without verify of up to this many bytes share one sink buffer (ops.c) */
+#define NVMESIM_RUN_OPS_SINK_BYTES (1u << 20)
 
 /* In a slot's expect_status: the value is a backend's recorded departure from the spec (the
  * map form of expect:), not the spec's own answer */
@@ -118,6 +120,8 @@ struct nvmesim_run_ops {
 	uint64_t wait_until;          /* ... until this end time */
 	uint32_t *nsids;              /* per slot: namespace of a verified read */
 	struct nvmesim_host_prp *prps; /* per slot: data pointer built for prp_offset */
+	void *sink;                   /* Read data of reads without verify (a DMA sink), shared */
+	bool no_sink;                 /* the end keeps no sinks, or there was no memory for one */
 };
 
 /* struct nvmesim_run_src - one source of commands */
@@ -252,11 +256,12 @@ static inline bool nvmesim_run_queue_room(const struct nvmesim_runner *r, uint16
 /* nvmesim_run_slots_init - give @src @depth idle slots; 0 or -ENOMEM */
 NVMESIM_PRIV int nvmesim_run_slots_init(struct nvmesim_run_src *src, unsigned int depth);
 
-/* nvmesim_run_submit - post @cmd for slot @s on queue @q with @len bytes of @s->buf, issued
- * at @issue_ns, and let the SQ doorbell policy know; 0, -EBUSY (queue full) or -errno */
+/* nvmesim_run_submit - post @cmd for slot @s on queue @q with @len bytes of @buf (host
+ * memory; @s->buf or a sink), issued at @issue_ns, and let the SQ doorbell policy know; 0,
+ * -EBUSY (queue full) or -errno */
 NVMESIM_PRIV int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
 				    struct nvmesim_run_slot *s, const struct nvmesim_sqe *cmd,
-				    size_t len, uint64_t issue_ns);
+				    void *buf, size_t len, uint64_t issue_ns);
 
 /* nvmesim_run_message - format one line and hand it to on_message (if any) */
 NVMESIM_PRIV void nvmesim_run_message(struct nvmesim_runner *r, const char *fmt, ...)

@@ -350,8 +350,8 @@ static void run_done(void *arg, const struct nvmesim_cqe *cqe)
 
 /* nvmesim_run_submit - post one command of slot @s on @q issued at @issue_ns; 0 or -errno */
 int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
-		       struct nvmesim_run_slot *s, const struct nvmesim_sqe *cmd, size_t len,
-		       uint64_t issue_ns)
+		       struct nvmesim_run_slot *s, const struct nvmesim_sqe *cmd, void *buf,
+		       size_t len, uint64_t issue_ns)
 {
 	struct nvmesim_run_src *src = s->src;
 	int err;
@@ -360,7 +360,7 @@ int nvmesim_run_submit(struct nvmesim_runner *r, struct nvmesim_run_queue *q,
 	 * flight, so it cannot fill; if it ever does, announce what is there. */
 	if (q->nr_posted == q->cap_posted)
 		nvmesim_run_ring(r, q);
-	err = nvmesim_host_submit(r->host, q->qid, cmd, len ? s->buf : NULL, len, run_done, s);
+	err = nvmesim_host_submit(r->host, q->qid, cmd, len ? buf : NULL, len, run_done, s);
 	if (err)
 		return err;
 	s->issue_ns = issue_ns;
@@ -441,7 +441,7 @@ size_t nvmesim_runner_hostmem_bytes(const struct nvmesim_trace_settings *set,
 		bytes += depth * ((size_t)NVMESIM_RUN_OPS_BUF_BYTES +
 				  (run_prp_pages(NVMESIM_RUN_OPS_BUF_BYTES) + 1) *
 				  NVMESIM_HOSTMEM_PAGE);
-		bytes += 2 * (size_t)NVMESIM_RUN_OPS_MAX_BYTES;
+		bytes += 2 * (size_t)NVMESIM_RUN_OPS_MAX_BYTES + NVMESIM_RUN_OPS_SINK_BYTES;
 	}
 	return bytes;
 }

@@ -87,6 +87,12 @@ printf 'ops:\n  - {op: write, lba: 0, blocks: 8, verify: on}\n  - {cmd: 0x01, ns
 	>"$tmp/misplaced.yaml"
 expect_exit 1 "a block written at the wrong LBA is caught" run "$tmp/misplaced.yaml" -q -o "$tmp/m" &&
 	check "it says whose block it holds" err_has "misplaced.yaml:4: verify: LBA 4: holds the block of LBA 0 of namespace 1"
+# reads without verify share a buffer the controller leaves unwritten (a DMA sink); a verified
+# read must not: here the slot's buffer still holds LBA 8's block when LBA 0 is read back
+printf 'iodepth: 1\nops:\n  - {op: write, lba: 0, blocks: 8, verify: on}\n  - {op: read, lba: 0, blocks: 8}\n  - {op: write, lba: 8, blocks: 8, verify: on}\n  - {op: read, lba: 8, blocks: 8}\n  - {op: read, lba: 0, blocks: 8, verify: on}\n' \
+	>"$tmp/sink.yaml"
+expect_exit 0 "a verified read after reads without verify" run "$tmp/sink.yaml" -q -o "$tmp/s" &&
+	check "it checked its own data" err_has "16 blocks written with the pattern, 8 read back and checked, 0 bad"
 printf 'namespaces:\n  - {size: 1GiB, data: discard}\njobs:\n  - {rw: write, bs: 4k, count: 10, verify: on}\n' \
 	>"$tmp/discard.yaml"
 expect_exit 2 "verify with data: discard is refused" run "$tmp/discard.yaml" -q -o "$tmp/dd" &&
