@@ -34,7 +34,7 @@
 /* Largest data buffer one explicit operation may ask for */
 #define NVMESIM_RUN_OPS_MAX_BYTES (32u << 20)
 /* Explicit reads without verify of up to this many bytes share one sink buffer (ops.c) */
-#define NVMESIM_RUN_OPS_SINK_BYTES (1u << 20)
+#define NVMESIM_RUN_OPS_SINK_BYTES (128u << 10)
 
 /* In a slot's expect_status: the value is a backend's recorded departure from the spec (the
  * map form of expect:), not the spec's own answer */
