@@ -140,15 +140,16 @@ static uint16_t nvm_store_error(struct nvmesim_nvm_ctx *ctx, struct nvmesim_cmd_
 			lba, strerror(-err));
 }
 
-/* Move @len bytes between host memory at @host and byte @off of the namespace (whose
- * first LBA of the command is @slba, for the messages). */
+/* Move @len bytes between host memory at @host (device address @iova) and byte @off of the
+ * namespace (whose first LBA of the command is @slba, for the messages).  Read data for a
+ * sink (end.h, dma_sink) is not copied. */
 static uint16_t nvm_move_seg(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns, uint8_t *host,
-			     uint64_t off, uint32_t len, uint64_t slba, enum nvm_dir dir, bool sink,
-			     struct nvmesim_cmd_res *res)
+			     uint64_t iova, uint64_t off, uint32_t len, uint64_t slba,
+			     enum nvm_dir dir, struct nvmesim_cmd_res *res)
 {
 	int ret;
 
-	if (dir == NVM_DIR_READ && sink)
+	if (dir == NVM_DIR_READ && nvmesim_iova_in_sink(ctx->map, iova, len))
 		ret = nvmesim_store_pread_sink(ns->store, off, host, len);
 	else if (dir == NVM_DIR_READ)
 		ret = nvmesim_store_pread_host(ns->store, off, host, len);
@@ -189,9 +190,7 @@ static uint16_t nvm_move(struct nvmesim_nvm_ctx *ctx, struct nvmesim_ns *ns,
 			return nvm_fail(res, NVMESIM_SC_DATA_XFER_ERROR, 0xffff,
 					"data 0x%" PRIx64 "+%" PRIu32 " is no longer mapped for DMA"
 					" (NVMe 2.0 §4.1.1)", prp->seg[i].iova, len);
-		st = nvm_move_seg(ctx, ns, host, off, len, slba, dir,
-				  dir == NVM_DIR_READ &&
-				  nvmesim_iova_in_sink(ctx->map, prp->seg[i].iova, len), res);
+		st = nvm_move_seg(ctx, ns, host, prp->seg[i].iova, off, len, slba, dir, res);
 		if (st)
 			return st;
 		off += len;
@@ -248,9 +247,8 @@ static uint16_t nvm_rw(struct nvmesim_nvm_ctx *ctx, const struct nvmesim_sqe *cm
 		uint8_t *host = nvmesim_iova_ptr(ctx->map, cmd->prp1, bytes);
 
 		if (host) {
-			st = nvm_move_seg(ctx, ns, host, slba << ns->lba_shift, (uint32_t)bytes,
-					  slba, dir, dir == NVM_DIR_READ &&
-					  nvmesim_iova_in_sink(ctx->map, cmd->prp1, bytes), res);
+			st = nvm_move_seg(ctx, ns, host, cmd->prp1, slba << ns->lba_shift,
+					  (uint32_t)bytes, slba, dir, res);
 			goto done;
 		}
 	}

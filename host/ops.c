@@ -392,13 +392,14 @@ static int ops_command(struct nvmesim_run_src *src, const struct nvmesim_trace_o
 		       (uint64_t)blocks << shift : 0;
 		data = op->io == NVMESIM_IO_READ && !op->verify &&
 		       need <= NVMESIM_RUN_OPS_SINK_BYTES ? ops_sink(r, o) : NULL;
-		err = data ? 0 : ops_buffer(r, s, op, need);
-		if (err) {
-			nvmesim_run_slot_put(s);
-			return err;
-		}
-		if (!data)
+		if (!data) {
+			err = ops_buffer(r, s, op, need);
+			if (err) {
+				nvmesim_run_slot_put(s);
+				return err;
+			}
 			data = s->buf;
+		}
 		len = nvmesim_run_io_cmd(&cmd, op->io, nsid, op->lba, blocks, shift, data);
 		s->verify = 0;
 		if (op->verify && op->io == NVMESIM_IO_WRITE) {
